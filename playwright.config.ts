@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PORT = Number(process.env.TANDEM_E2E_PORT ?? 3210);
+// A fresh database per run; demo traffic off so the test controls every number.
+const dbDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 30_000,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      // Debian's Chromium (scripts/ensure-chromium.js installs it); Playwright's download is not available.
+      executablePath: process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node bin/tandem.js serve',
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      TANDEM_DB: join(dbDir, 'e2e.duckdb'),
+      TANDEM_DEMO: '0',
+      TANDEM_TZ: 'UTC',
+      TANDEM_LOG_LEVEL: 'warn',
+    },
+  },
+});

@@ -1,0 +1,59 @@
+/** Configuration from the environment, checked once at start-up with clear messages. */
+import { z } from 'zod';
+import { isValidTimeZone } from './time.ts';
+import { DEFAULT_KPI_SETTINGS, type KpiSettings } from './contract/kpis.ts';
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_DB = fileURLToPath(new URL('../data/tandem.duckdb', import.meta.url));
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  TANDEM_DB: z.string().min(1).default(DEFAULT_DB),
+  TANDEM_DEMO: flag.default(true),
+  TANDEM_DEMO_RATE: z.coerce.number().min(0.1).max(10_000).default(8),
+  TANDEM_DEMO_SEED: z.coerce.number().int().optional(),
+  TANDEM_TZ: z
+    .string()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC')
+    .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANDEM_SL_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_KPI_SETTINGS.slThresholdSeconds),
+  TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dbPath: string;
+  demo: boolean;
+  demoRate: number;
+  demoSeed: number | undefined;
+  timeZone: string;
+  logLevel: string;
+  kpi: KpiSettings;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.TANDEM_DB,
+    demo: e.TANDEM_DEMO,
+    demoRate: e.TANDEM_DEMO_RATE,
+    demoSeed: e.TANDEM_DEMO_SEED,
+    timeZone: e.TANDEM_TZ,
+    logLevel: e.TANDEM_LOG_LEVEL,
+    kpi: { slThresholdSeconds: e.TANDEM_SL_SECONDS, shortAbandonSeconds: e.TANDEM_SHORT_ABANDON_SECONDS },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * KPI definitions shared by the live engine, the SQL engine and the web app.
+ * Both engines produce the same additive `KpiCounters`; `computeKpis` turns counters into rates,
+ * so a live figure and a historical figure over the same events are the same number.
+ */
+
+export type KpiSettings = {
+  /** Answered within this wait counts towards service level. */
+  slThresholdSeconds: number;
+  /** Abandons quicker than this are "short" and leave the denominators. */
+  shortAbandonSeconds: number;
+};
+
+export const DEFAULT_KPI_SETTINGS: KpiSettings = { slThresholdSeconds: 20, shortAbandonSeconds: 5 };
+
+/** Additive counters: summing two ranges' counters gives the counters of their union. */
+export type KpiCounters = {
+  contacts: number;
+  contactsAi: number;
+  contactsHybrid: number;
+  contactsHuman: number;
+  offered: number;
+  answered: number;
+  /** Answered contacts whose queue entry is known, so their wait is known. */
+  answeredWithWait: number;
+  answeredWaitMs: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  shortAbandoned: number;
+  transferred: number;
+  handled: number;
+  handleMs: number;
+  botSessions: number;
+  botContained: number;
+  botEscalated: number;
+  botAbandoned: number;
+  escalationReasons: Record<string, number>;
+  csatResponses: number;
+  csatTop2: number;
+  csatSum: number;
+  npsResponses: number;
+  npsPromoters: number;
+  npsDetractors: number;
+  resolvedResponses: number;
+  resolvedYes: number;
+  conversions: number;
+  sales: Record<string, number>;
+  busyMs: number;
+  availableMs: number;
+};
+
+export type NumericCounter = { [K in keyof KpiCounters]: KpiCounters[K] extends number ? K : never }[keyof KpiCounters];
+
+export function emptyCounters(): KpiCounters {
+  return {
+    contacts: 0,
+    contactsAi: 0,
+    contactsHybrid: 0,
+    contactsHuman: 0,
+    offered: 0,
+    answered: 0,
+    answeredWithWait: 0,
+    answeredWaitMs: 0,
+    answeredWithinThreshold: 0,
+    abandoned: 0,
+    shortAbandoned: 0,
+    transferred: 0,
+    handled: 0,
+    handleMs: 0,
+    botSessions: 0,
+    botContained: 0,
+    botEscalated: 0,
+    botAbandoned: 0,
+    escalationReasons: {},
+    csatResponses: 0,
+    csatTop2: 0,
+    csatSum: 0,
+    npsResponses: 0,
+    npsPromoters: 0,
+    npsDetractors: 0,
+    resolvedResponses: 0,
+    resolvedYes: 0,
+    conversions: 0,
+    sales: {},
+    busyMs: 0,
+    availableMs: 0,
+  };
+}
+
+/** Adds `b` into `a` times `sign` (use -1 to remove a contribution). */
+export function addCounters(a: KpiCounters, b: Partial<KpiCounters>, sign = 1): KpiCounters {
+  for (const key of Object.keys(b) as (keyof KpiCounters)[]) {
+    const v = b[key];
+    if (typeof v === 'number') {
+      (a[key as NumericCounter] as number) += sign * v;
+    } else if (v) {
+      const into = a[key] as Record<string, number>;
+      for (const [k, n] of Object.entries(v)) {
+        const next = (into[k] ?? 0) + sign * n;
+        if (next === 0) delete into[k];
+        else into[k] = next;
+      }
+    }
+  }
+  return a;
+}
+
+export type Kpis = {
+  contacts: number;
+  contactsByHandler: { ai: number; hybrid: number; human: number };
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  transferred: number;
+  answeredWithinThreshold: number;
+  serviceLevel: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+  abandonRate: number | null;
+  occupancy: number | null;
+  botSessions: number;
+  botContained: number;
+  botEscalated: number;
+  botAbandoned: number;
+  containmentRate: number | null;
+  escalationRate: number | null;
+  escalationReasons: Record<string, number>;
+  csat: number | null;
+  csatAverage: number | null;
+  csatResponses: number;
+  nps: number | null;
+  npsResponses: number;
+  surveyResolutionRate: number | null;
+  conversions: number;
+  conversionRate: number | null;
+  sales: Record<string, number>;
+};
+
+const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+
+export function computeKpis(c: KpiCounters): Kpis {
+  const botEnded = c.botContained + c.botEscalated + c.botAbandoned;
+  const slDenominator = c.offered - c.shortAbandoned;
+  return {
+    contacts: c.contacts,
+    contactsByHandler: { ai: c.contactsAi, hybrid: c.contactsHybrid, human: c.contactsHuman },
+    offered: c.offered,
+    answered: c.answered,
+    abandoned: c.abandoned,
+    shortAbandoned: c.shortAbandoned,
+    transferred: c.transferred,
+    answeredWithinThreshold: c.answeredWithinThreshold,
+    serviceLevel: ratio(c.answeredWithinThreshold, slDenominator),
+    asaSeconds: ratio(c.answeredWaitMs / 1000, c.answeredWithWait),
+    ahtSeconds: ratio(c.handleMs / 1000, c.handled),
+    abandonRate: ratio(c.abandoned, slDenominator),
+    occupancy: ratio(c.busyMs, c.busyMs + c.availableMs),
+    botSessions: c.botSessions,
+    botContained: c.botContained,
+    botEscalated: c.botEscalated,
+    botAbandoned: c.botAbandoned,
+    containmentRate: ratio(c.botContained, botEnded),
+    escalationRate: ratio(c.botEscalated, botEnded),
+    escalationReasons: { ...c.escalationReasons },
+    csat: ratio(c.csatTop2, c.csatResponses),
+    csatAverage: ratio(c.csatSum, c.csatResponses),
+    csatResponses: c.csatResponses,
+    nps: c.npsResponses > 0 ? ((c.npsPromoters - c.npsDetractors) / c.npsResponses) * 100 : null,
+    npsResponses: c.npsResponses,
+    surveyResolutionRate: ratio(c.resolvedYes, c.resolvedResponses),
+    conversions: c.conversions,
+    conversionRate: ratio(c.conversions, c.contacts),
+    sales: Object.fromEntries(Object.entries(c.sales).map(([k, v]) => [k, Math.round(v * 10_000) / 10_000])),
+  };
+}
+
+/** Plain-language formulas, shown beside the numbers so nobody argues about them. */
+export const KPI_FORMULAS: Record<string, string> = {
+  serviceLevel: 'answered within threshold / (offered − short abandons)',
+  asaSeconds: 'total wait of answered contacts / answered contacts',
+  ahtSeconds: '(talk + hold + wrap-up) / handled contacts, from answer to wrap-up completed',
+  abandonRate: 'abandoned (excluding short abandons) / (offered − short abandons)',
+  occupancy: '(on contact + wrap-up time) / (on contact + wrap-up + available time)',
+  containmentRate: 'bot sessions contained / bot sessions ended',
+  escalationRate: 'bot sessions escalated / bot sessions ended',
+  csat: 'CSAT answers of 4 or 5 / CSAT answers',
+  nps: '% promoters (9–10) − % detractors (0–6)',
+  conversionRate: 'contacts with a conversion / contacts',
+};

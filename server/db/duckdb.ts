@@ -1,0 +1,110 @@
+/**
+ * The one module that touches the DuckDB driver: open, query, append, transaction, close.
+ * Values always travel as parameters. Writes go through one serialised writer connection so that
+ * a transaction never interleaves with another caller's statements; reads use their own connection.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Param = string | number | boolean | null | bigint;
+export type Row = Record<string, unknown>;
+/** One row for the appender, in the table's column order. */
+export type AppendRow = readonly (string | number | null)[];
+
+export type Database = {
+  readonly path: string;
+  /** Reads (and one-off statements) on the reader connection. */
+  query<R extends Row = Row>(sql: string, params?: readonly Param[]): Promise<R[]>;
+  /** Runs `fn` exclusively on the writer connection inside BEGIN/COMMIT (ROLLBACK on error). */
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type WriteTx = {
+  query<R extends Row = Row>(sql: string, params?: readonly Param[]): Promise<R[]>;
+  /** Bulk-loads rows with DuckDB's appender; column types follow the table. */
+  append(table: string, types: readonly ColumnKind[], rows: readonly AppendRow[], schema?: string): Promise<void>;
+};
+
+export type ColumnKind = 'varchar' | 'bigint' | 'double';
+
+function toJs(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  return value;
+}
+
+async function read<R extends Row>(conn: DuckDBConnection, sql: string, params?: readonly Param[]): Promise<R[]> {
+  const reader = await conn.runAndReadAll(sql, params ? (params as DuckDBValue[]) : undefined);
+  const rows = reader.getRowObjectsJS() as Row[];
+  for (const row of rows) for (const k in row) row[k] = toJs(row[k]);
+  return rows as R[];
+}
+
+export async function openDatabase(path: string): Promise<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path);
+  const reader = await instance.connect();
+  const writer = await instance.connect();
+  let chain: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const tx: WriteTx = {
+    query: (sql, params) => read(writer, sql, params),
+    async append(table, types, rows, schema) {
+      const appender = await writer.createAppender(
+        table,
+        schema === 'temp' ? 'main' : schema,
+        schema === 'temp' ? 'temp' : undefined,
+      );
+      try {
+        for (const row of rows) {
+          for (let i = 0; i < types.length; i++) {
+            const v = row[i];
+            if (v === null || v === undefined) appender.appendNull();
+            else if (types[i] === 'varchar') appender.appendVarchar(v as string);
+            else if (types[i] === 'bigint') appender.appendBigInt(BigInt(v as number));
+            else appender.appendDouble(v as number);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    },
+  };
+
+  return {
+    path,
+    query: (sql, params) => read(reader, sql, params),
+    write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+      const run = async (): Promise<T> => {
+        if (closed) throw new Error('database is closed');
+        await writer.run('BEGIN TRANSACTION');
+        try {
+          const result = await fn(tx);
+          await writer.run('COMMIT');
+          return result;
+        } catch (err) {
+          await writer.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      };
+      const next = chain.then(run, run);
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await chain;
+      closed = true;
+      reader.closeSync();
+      writer.closeSync();
+      instance.closeSync();
+    },
+  };
+}

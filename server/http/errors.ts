@@ -1,0 +1,45 @@
+/** The few error types the server raises; `app.onError` turns them into JSON responses in one place. */
+import type { FieldError } from '../contract/events.ts';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 503,
+    readonly code: string,
+    message: string,
+    readonly details?: FieldError[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(message: string, details?: FieldError[]) {
+    super(400, 'bad_request', message, details);
+  }
+}
+
+export class PayloadTooLarge extends HttpError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor(message = 'not found') {
+    super(404, 'not_found', message);
+  }
+}
+
+/** Storage cannot take writes (disk full, read-only file): nothing was acknowledged. */
+export class Unavailable extends HttpError {
+  constructor(message: string) {
+    super(503, 'unavailable', message);
+  }
+}
+
+export type ErrorBody = { error: { code: string; message: string; details?: FieldError[] } };
+
+export function errorBody(err: HttpError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+}

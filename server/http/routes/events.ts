@@ -1,0 +1,79 @@
+/** Producers push events: POST /api/events (JSON, array or NDJSON) and the /ws/ingest stream. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { UpgradeWebSocket } from 'hono/ws';
+import { LIMITS } from '../../contract/events.ts';
+import { ingestBatchSchema, type IngestReply } from '../../contract/ingest.ts';
+import { parseEventsBody, type ParsedItem } from '../../ingest/parse-body.ts';
+import type { Tandem } from '../../tandem.ts';
+import { HttpError, PayloadTooLarge } from '../errors.ts';
+
+export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null): Hono {
+  const app = new Hono();
+
+  app.post(
+    '/api/events',
+    bodyLimit({
+      maxSize: LIMITS.bodyBytes,
+      onError: () => {
+        throw new PayloadTooLarge(`body is larger than ${LIMITS.bodyBytes} bytes; split it into smaller batches`);
+      },
+    }),
+    async (c) => {
+      const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
+      const ack = await t.ingest.ingestParsed(items);
+      return c.json(ack, 202);
+    },
+  );
+
+  if (upgradeWebSocket) {
+    app.get(
+      '/ws/ingest',
+      upgradeWebSocket(() => {
+        // Messages are handled one after another so acknowledgements come back in order.
+        let chain = Promise.resolve();
+        return {
+          onMessage(event, ws) {
+            chain = chain.then(async () => {
+              const reply = await handleIngestMessage(t, event.data);
+              if (ws.readyState === 1) ws.send(JSON.stringify(reply));
+            });
+          },
+        };
+      }),
+    );
+  }
+  return app;
+}
+
+async function handleIngestMessage(t: Tandem, data: unknown): Promise<IngestReply> {
+  let batch: string | undefined;
+  try {
+    if (typeof data !== 'string') return { type: 'error', status: 400, message: 'send events as text JSON messages' };
+    if (data.length > LIMITS.bodyBytes) throw new PayloadTooLarge(`message is larger than ${LIMITS.bodyBytes} bytes`);
+    let items: ParsedItem[];
+    const parsed = safeJson(data);
+    const envelope = ingestBatchSchema.safeParse(parsed);
+    if (envelope.success) {
+      batch = envelope.data.batch;
+      items = parseEventsBody(JSON.stringify(envelope.data.events), 'application/json');
+    } else {
+      items = parseEventsBody(data);
+    }
+    const ack = await t.ingest.ingestParsed(items);
+    return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };
+  } catch (err) {
+    if (err instanceof HttpError)
+      return { type: 'error', ...(batch !== undefined ? { batch } : {}), status: err.status, message: err.message };
+    t.log.error({ err }, 'websocket ingest failed');
+    return { type: 'error', ...(batch !== undefined ? { batch } : {}), status: 500, message: 'internal error' };
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

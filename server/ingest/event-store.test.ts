@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/duckdb.ts';
+import { migrate } from '../db/migrate.ts';
+import { EventStore } from './event-store.ts';
+import type { StoredEvent } from '../contract/events.ts';
+
+const ev = (id: string, atMs = 1_764_000_000_000): StoredEvent => ({
+  event: { id, type: 'contact.started', at: atMs, contactId: 'c-' + id, channel: 'chat' },
+  atMs,
+});
+
+describe('EventStore', () => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await openDatabase(':memory:');
+    await migrate(db);
+  });
+  afterEach(() => db.close());
+
+  it('stores each id once across concurrent batches and reports duplicates', async () => {
+    const committed: string[] = [];
+    const store = new EventStore(db, { onCommitted: (es) => committed.push(...es.map((e) => e.event.id)) });
+    const [a, b] = await Promise.all([store.store([ev('1'), ev('2')]), store.store([ev('2'), ev('3'), ev('3')])]);
+    expect(a).toEqual({ inserted: [ev('1'), ev('2')], duplicates: 0 });
+    expect(b.inserted.map((e) => e.event.id)).toEqual(['3']);
+    expect(b.duplicates).toBe(2);
+    const again = await store.store([ev('1')]);
+    expect(again).toEqual({ inserted: [], duplicates: 1 });
+    const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    expect(rows[0]!.n).toBe(3);
+    expect(committed).toEqual(['1', '2', '3']);
+  });
+
+  it('keeps extra fields in the stored body', async () => {
+    const store = new EventStore(db);
+    await store.store([{ event: { ...ev('x').event, vendor: { a: 1 } } as StoredEvent['event'], atMs: 5 }]);
+    const rows = await db.query<{ body: string; at_ms: number }>("SELECT body, at_ms FROM events WHERE id = 'x'");
+    expect(JSON.parse(rows[0]!.body).vendor).toEqual({ a: 1 });
+    expect(rows[0]!.at_ms).toBe(5);
+  });
+
+  it('rolls back appended rows when the transaction fails', async () => {
+    await expect(
+      db.write(async (tx) => {
+        await tx.append(
+          'events_incoming',
+          ['varchar', 'varchar', 'bigint', 'bigint', 'varchar', 'varchar', 'varchar', 'varchar'],
+          [['r', 'contact.started', 1, 1, 'c', null, null, '{}']],
+        );
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events_incoming');
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('recovers rows left in the incoming table', async () => {
+    await db.write((tx) =>
+      tx.query(
+        "INSERT INTO events_incoming VALUES ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}'), ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}')",
+      ),
+    );
+    const store = new EventStore(db);
+    expect(await store.recover()).toBe(1);
+    const rows = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM events) AS n');
+    expect(rows[0]!.n).toBe(1);
+  });
+});

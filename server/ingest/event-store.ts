@@ -1,0 +1,127 @@
+/**
+ * Durable, idempotent event storage with group commit.
+ * Concurrent callers' batches are queued and flushed together: one appender pass into
+ * `events_incoming`, one INSERT .. ON CONFLICT DO NOTHING into `events`, one COMMIT.
+ * A caller's promise resolves only after that COMMIT, so an acknowledgement means "on disk".
+ */
+import type { StoredEvent } from '../contract/events.ts';
+import type { AppendRow, ColumnKind, Database } from '../db/duckdb.ts';
+
+export type StoreResult = { inserted: StoredEvent[]; duplicates: number };
+
+const COLUMNS: ColumnKind[] = ['varchar', 'varchar', 'bigint', 'bigint', 'varchar', 'varchar', 'varchar', 'varchar'];
+
+type Pending = { events: StoredEvent[]; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
+
+export type EventStoreOptions = {
+  /** How long the first batch waits for company before a flush, ms. */
+  flushDelayMs?: number;
+  /** Called after every commit with the newly stored events, in commit order. */
+  onCommitted?: (events: StoredEvent[]) => void;
+};
+
+function rowOf({ event, atMs }: StoredEvent, receivedMs: number): AppendRow {
+  const e = event as Record<string, unknown>;
+  return [
+    event.id,
+    event.type,
+    atMs,
+    receivedMs,
+    (e.contactId as string | undefined) ?? null,
+    (e.agentId as string | undefined) ?? null,
+    (e.queue as string | undefined) ?? null,
+    JSON.stringify(event),
+  ];
+}
+
+export class EventStore {
+  #db: Database;
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> | null = null;
+  #delay: number;
+  #onCommitted?: (events: StoredEvent[]) => void;
+
+  constructor(db: Database, options: EventStoreOptions = {}) {
+    this.#db = db;
+    this.#delay = options.flushDelayMs ?? 2;
+    this.#onCommitted = options.onCommitted;
+  }
+
+  /** Re-inserts rows left in the incoming table by a crash mid-flush (none were acknowledged). */
+  async recover(): Promise<number> {
+    return this.#db.write(async (tx) => {
+      const rows = await tx.query<{ n: number }>(
+        'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING 1 AS n',
+      );
+      await tx.query('DELETE FROM events_incoming');
+      return rows.length;
+    });
+  }
+
+  /** Stores a batch; resolves after commit with the events that were new (in input order). */
+  store(events: StoredEvent[]): Promise<StoreResult> {
+    if (events.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ events, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#flushing) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = null;
+        if (this.#pending.length > 0) this.#schedule();
+      });
+    }, this.#delay);
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    const now = Date.now();
+    // Within one flush the first occurrence of an id wins; later ones are duplicates.
+    const seen = new Set<string>();
+    const rows: AppendRow[] = [];
+    for (const p of batch) {
+      for (const se of p.events) {
+        if (seen.has(se.event.id)) continue;
+        seen.add(se.event.id);
+        rows.push(rowOf(se, now));
+      }
+    }
+    try {
+      const insertedIds = await this.#db.write(async (tx) => {
+        await tx.append('events_incoming', COLUMNS, rows);
+        const ids = await tx.query<{ id: string }>(
+          'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING id',
+        );
+        await tx.query('DELETE FROM events_incoming');
+        return new Set(ids.map((r) => r.id));
+      });
+      const committed: StoredEvent[] = [];
+      for (const p of batch) {
+        const inserted: StoredEvent[] = [];
+        for (const se of p.events) {
+          if (insertedIds.delete(se.event.id)) inserted.push(se);
+        }
+        committed.push(...inserted);
+        p.resolve({ inserted, duplicates: p.events.length - inserted.length });
+      }
+      this.#onCommitted?.(committed);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  /** Waits until everything queued so far is committed. */
+  async drain(): Promise<void> {
+    while (this.#pending.length > 0 || this.#flushing || this.#timer) {
+      if (this.#flushing) await this.#flushing;
+      else await new Promise((r) => setTimeout(r, this.#delay + 1));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The one ingest path every producer uses (HTTP, websocket, CLI import, demo simulator):
+ * validate each event against the contract, store the valid ones durably, acknowledge.
+ */
+import { checkEvent, LIMITS, type StoredEvent } from '../contract/events.ts';
+import type { IngestAck } from '../contract/ingest.ts';
+import { Unavailable } from '../http/errors.ts';
+import type { EventStore } from './event-store.ts';
+import type { ParsedItem } from './parse-body.ts';
+
+type Rejection = IngestAck['rejected'][number];
+
+export class Ingest {
+  #store: EventStore;
+  constructor(store: EventStore) {
+    this.#store = store;
+  }
+
+  /** Validates and stores raw values (already parsed JSON). Resolves after the commit. */
+  async ingest(values: readonly unknown[]): Promise<IngestAck> {
+    return this.ingestParsed(values.map((value) => ({ ok: true, value })));
+  }
+
+  async ingestParsed(items: readonly ParsedItem[]): Promise<IngestAck> {
+    const valid: StoredEvent[] = [];
+    const rejected: Rejection[] = [];
+    items.forEach((item, index) => {
+      if (!item.ok) {
+        rejected.push({ index, errors: item.errors });
+        return;
+      }
+      const check = checkEvent(item.value);
+      if (!check.ok) {
+        rejected.push({ index, ...(check.id !== undefined ? { id: check.id } : {}), errors: check.errors });
+        return;
+      }
+      if (JSON.stringify(check.value.event).length > LIMITS.eventBytes) {
+        rejected.push({
+          index,
+          id: check.value.event.id,
+          errors: [{ path: '(event)', message: `larger than ${LIMITS.eventBytes} bytes` }],
+        });
+        return;
+      }
+      valid.push(check.value);
+    });
+    try {
+      const result = await this.#store.store(valid);
+      return { accepted: result.inserted.length, duplicates: result.duplicates, rejected };
+    } catch (err) {
+      throw new Unavailable(`events were not stored, retry later: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Turns a request body into a list of candidate events: a JSON array, one JSON object, or NDJSON.
+ * A body that is not JSON at all is a 400; in NDJSON a bad line is rejected on its own, by index.
+ */
+import { LIMITS, type FieldError } from '../contract/events.ts';
+import { BadRequest, PayloadTooLarge } from '../http/errors.ts';
+
+export type ParsedItem = { ok: true; value: unknown } | { ok: false; errors: FieldError[] };
+
+export function parseEventsBody(text: string, contentType = ''): ParsedItem[] {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new BadRequest('body is empty: send a JSON array of events, one event object, or NDJSON');
+  const ndjson = /ndjson|jsonl|json-seq/i.test(contentType);
+  if (!ndjson) {
+    try {
+      return asItems(JSON.parse(trimmed));
+    } catch (err) {
+      if (err instanceof BadRequest || err instanceof PayloadTooLarge) throw err;
+      // A body of several JSON lines is NDJSON even without the content type.
+      if (!trimmed.includes('\n')) throw new BadRequest(`body is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length > LIMITS.batchEvents) throw tooMany(lines.length);
+  return lines.map((line, i) => {
+    try {
+      return { ok: true, value: JSON.parse(line) } as const;
+    } catch (err) {
+      return {
+        ok: false,
+        errors: [{ path: `(line ${i + 1})`, message: `not valid JSON: ${(err as Error).message}` }],
+      } as const;
+    }
+  });
+}
+
+function asItems(value: unknown): ParsedItem[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length > LIMITS.batchEvents) throw tooMany(list.length);
+  return list.map((v) => ({ ok: true, value: v }));
+}
+
+const tooMany = (n: number) =>
+  new PayloadTooLarge(`batch has ${n} events; at most ${LIMITS.batchEvents} per request or message`);

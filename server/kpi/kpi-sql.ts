@@ -1,0 +1,201 @@
+/**
+ * KPI counters for any past range, computed in DuckDB from the stored events.
+ * Each query mirrors a rule of the live engine (see docs/architecture.md, "Two engines, one answer"):
+ * the same pairing (ASOF joins), the same attribution to event time, the same ordering of ties.
+ */
+import { emptyCounters, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import type { Database, Param } from '../db/duckdb.ts';
+
+export type KpiFilter = {
+  from: number;
+  to: number;
+  queue?: string;
+  channel?: string;
+};
+
+type Num = number | null;
+const n = (v: Num | undefined): number => Number(v ?? 0);
+
+/** Restricts contact-level metrics to contacts of a channel and/or that entered a queue. */
+function contactScope(filter: KpiFilter, column: string): { sql: string; params: Param[] } {
+  const parts: string[] = [];
+  const params: Param[] = [];
+  if (filter.channel) {
+    parts.push(
+      `${column} IN (SELECT contact_id FROM events WHERE type = 'contact.started' GROUP BY contact_id HAVING arg_min((body->>'channel'), at_ms) = ?)`,
+    );
+    params.push(filter.channel);
+  }
+  if (filter.queue) {
+    parts.push(`${column} IN (SELECT contact_id FROM events WHERE type = 'queue.entered' AND queue = ?)`);
+    params.push(filter.queue);
+  }
+  return { sql: parts.length ? ' AND ' + parts.join(' AND ') : '', params };
+}
+
+export async function kpiCounters(
+  db: Database,
+  filter: KpiFilter,
+  settings: KpiSettings,
+  now = Date.now(),
+): Promise<KpiCounters> {
+  const { from, to } = filter;
+  const c = emptyCounters();
+  const scope = contactScope(filter, 'contact_id');
+  const queueOnly = filter.queue ? ' AND queue = ?' : '';
+  const queueParam: Param[] = filter.queue ? [filter.queue] : [];
+
+  const [contacts] = await db.query<Record<string, Num>>(
+    `WITH started AS (
+       SELECT contact_id, min(at_ms) AS at FROM events
+       WHERE type = 'contact.started' AND contact_id IN (
+         SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
+       GROUP BY contact_id),
+     bot AS (
+       SELECT contact_id, bool_or(type = 'bot.ended' AND (body->>'outcome') = 'escalated') AS escalated
+       FROM events WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id)
+     SELECT count(*) AS contacts,
+       count(*) FILTER (WHERE bot.escalated) AS hybrid,
+       count(*) FILTER (WHERE bot.contact_id IS NOT NULL AND NOT bot.escalated) AS ai,
+       count(*) FILTER (WHERE bot.contact_id IS NULL) AS human
+     FROM started LEFT JOIN bot USING (contact_id)
+     WHERE started.at >= ? AND started.at < ?${scope.sql}`,
+    [from, to, from, to, ...scope.params],
+  );
+  c.contacts = n(contacts?.contacts);
+  c.contactsHybrid = n(contacts?.hybrid);
+  c.contactsAi = n(contacts?.ai);
+  c.contactsHuman = n(contacts?.human);
+
+  const bots = await db.query<{ type: string; outcome: string | null; reason: string | null; k: number }>(
+    `SELECT type, (body->>'outcome') AS outcome, coalesce((body->>'reason'), 'other') AS reason, count(*) AS k
+     FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ?${scope.sql}
+     GROUP BY ALL`,
+    [from, to, ...scope.params],
+  );
+  for (const r of bots) {
+    if (r.type === 'bot.started') c.botSessions += r.k;
+    else if (r.outcome === 'contained') c.botContained += r.k;
+    else if (r.outcome === 'abandoned') c.botAbandoned += r.k;
+    else if (r.outcome === 'escalated') {
+      c.botEscalated += r.k;
+      c.escalationReasons[r.reason ?? 'other'] = (c.escalationReasons[r.reason ?? 'other'] ?? 0) + r.k;
+    }
+  }
+
+  const [offered] = await db.query<{ k: number }>(
+    `SELECT count(*) AS k FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ?${queueOnly}${filter.channel ? contactScope({ ...filter, queue: undefined }, 'contact_id').sql : ''}`,
+    [from, to, ...queueParam, ...(filter.channel ? [filter.channel] : [])],
+  );
+  c.offered = n(offered?.k);
+
+  const channelScope = filter.channel
+    ? contactScope({ ...filter, queue: undefined }, 'l.contact_id')
+    : { sql: '', params: [] };
+  const [lefts] = await db.query<Record<string, Num>>(
+    `WITH l AS (
+       SELECT id, contact_id, queue, at_ms, (body->>'outcome') AS outcome FROM events
+       WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?${queueOnly}),
+     e AS (
+       SELECT contact_id, queue, at_ms FROM events
+       WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l)),
+     p AS (
+       SELECT l.outcome, l.at_ms - e.at_ms AS wait
+       FROM l ASOF LEFT JOIN e ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
+       WHERE true${channelScope.sql})
+     SELECT
+       count(*) FILTER (WHERE outcome = 'answered') AS answered,
+       count(*) FILTER (WHERE outcome = 'answered' AND wait IS NOT NULL) AS answered_with_wait,
+       sum(wait) FILTER (WHERE outcome = 'answered') AS answered_wait_ms,
+       count(*) FILTER (WHERE outcome = 'answered' AND wait <= ?) AS within,
+       count(*) FILTER (WHERE outcome = 'abandoned' AND wait < ?) AS short_abandoned,
+       count(*) FILTER (WHERE outcome = 'abandoned' AND (wait IS NULL OR wait >= ?)) AS abandoned,
+       count(*) FILTER (WHERE outcome = 'transferred') AS transferred
+     FROM p`,
+    [
+      from,
+      to,
+      ...queueParam,
+      ...channelScope.params,
+      settings.slThresholdSeconds * 1000,
+      settings.shortAbandonSeconds * 1000,
+      settings.shortAbandonSeconds * 1000,
+    ],
+  );
+  c.answered = n(lefts?.answered);
+  c.answeredWithWait = n(lefts?.answered_with_wait);
+  c.answeredWaitMs = n(lefts?.answered_wait_ms);
+  c.answeredWithinThreshold = n(lefts?.within);
+  c.shortAbandoned = n(lefts?.short_abandoned);
+  c.abandoned = n(lefts?.abandoned);
+  c.transferred = n(lefts?.transferred);
+
+  const wrapScope = filter.channel
+    ? contactScope({ ...filter, queue: undefined }, 'w.contact_id')
+    : { sql: '', params: [] };
+  const [handled] = await db.query<Record<string, Num>>(
+    `WITH w AS (
+       SELECT contact_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
+     a AS (
+       SELECT contact_id, queue, at_ms FROM events
+       WHERE type = 'queue.left' AND (body->>'outcome') = 'answered' AND contact_id IN (SELECT contact_id FROM w))
+     SELECT count(*) AS handled, sum(w.at_ms - a.at_ms) AS handle_ms
+     FROM w ASOF JOIN a ON w.contact_id = a.contact_id AND w.at_ms >= a.at_ms
+     WHERE true${filter.queue ? ' AND a.queue = ?' : ''}${wrapScope.sql}`,
+    [from, to, ...queueParam, ...wrapScope.params],
+  );
+  c.handled = n(handled?.handled);
+  c.handleMs = n(handled?.handle_ms);
+
+  const [surveys] = await db.query<Record<string, Num>>(
+    `WITH s AS (
+       SELECT TRY_CAST((body->>'csat') AS INTEGER) AS csat, TRY_CAST((body->>'nps') AS INTEGER) AS nps,
+              TRY_CAST((body->>'resolved') AS BOOLEAN) AS resolved
+       FROM events WHERE type = 'survey.completed' AND at_ms >= ? AND at_ms < ?${scope.sql})
+     SELECT count(csat) AS csat_n, count(*) FILTER (WHERE csat >= 4) AS csat_top2, sum(csat) AS csat_sum,
+       count(nps) AS nps_n, count(*) FILTER (WHERE nps >= 9) AS promoters, count(*) FILTER (WHERE nps <= 6) AS detractors,
+       count(resolved) AS resolved_n, count(*) FILTER (WHERE resolved) AS resolved_yes
+     FROM s`,
+    [from, to, ...scope.params],
+  );
+  c.csatResponses = n(surveys?.csat_n);
+  c.csatTop2 = n(surveys?.csat_top2);
+  c.csatSum = n(surveys?.csat_sum);
+  c.npsResponses = n(surveys?.nps_n);
+  c.npsPromoters = n(surveys?.promoters);
+  c.npsDetractors = n(surveys?.detractors);
+  c.resolvedResponses = n(surveys?.resolved_n);
+  c.resolvedYes = n(surveys?.resolved_yes);
+
+  const [conversions] = await db.query<{ k: number }>(
+    `SELECT count(*) AS k FROM (
+       SELECT contact_id, min(at_ms) AS first FROM events WHERE type = 'contact.converted'${scope.sql} GROUP BY contact_id)
+     WHERE first >= ? AND first < ?`,
+    [...scope.params, from, to],
+  );
+  c.conversions = n(conversions?.k);
+  const sales = await db.query<{ currency: string; amount: number }>(
+    `SELECT (body->>'currency') AS currency, sum(CAST((body->>'amount') AS DOUBLE)) AS amount
+     FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?${scope.sql} GROUP BY 1 ORDER BY 1`,
+    [from, to, ...scope.params],
+  );
+  for (const r of sales) c.sales[r.currency] = r.amount;
+
+  // Agent state intervals, each ending at the agent's next state (or now), clipped to the range.
+  const end = Math.min(to, now);
+  const [occ] = await db.query<Record<string, Num>>(
+    `WITH s AS (
+       SELECT at_ms, (body->>'state') AS state,
+              lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id) AS next_ms
+       FROM events WHERE type = 'agent.state'),
+     clipped AS (
+       SELECT state, least(coalesce(next_ms, ?), ?) - greatest(at_ms, ?) AS ms FROM s)
+     SELECT sum(ms) FILTER (WHERE state IN ('on_contact', 'wrap_up') AND ms > 0) AS busy,
+            sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
+     FROM clipped`,
+    [end, end, from],
+  );
+  c.busyMs = n(occ?.busy);
+  c.availableMs = n(occ?.available);
+  return c;
+}

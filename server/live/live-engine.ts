@@ -1,0 +1,525 @@
+/**
+ * Live state, updated incrementally per event: contacts waiting per queue, agents and their states,
+ * bot sessions in progress, and KPI counters by minute. Event time drives everything.
+ *
+ * Metrics that pair two events (a queue exit with its entry, a wrap-up with its answer) are recorded
+ * as the contribution of the pair; when a late event changes the pairing, the old contribution is
+ * taken back and the new one added, so out-of-order arrival ends at the same numbers as in-order.
+ */
+import type { AgentState, Channel, EventOf, StoredEvent } from '../contract/events.ts';
+import { computeKpis, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
+import { floorMinute, MINUTE, startOfDay } from '../time.ts';
+import { ALL, KpiBuckets } from './kpi-buckets.ts';
+
+type Handler = 'ai' | 'hybrid' | 'human';
+const HANDLER_COUNTER = { ai: 'contactsAi', hybrid: 'contactsHybrid', human: 'contactsHuman' } as const;
+
+type Entry = { queue: string; at: number };
+type Left = {
+  queue: string;
+  at: number;
+  outcome: 'answered' | 'abandoned' | 'transferred';
+  agentId?: string;
+  entryAt: number | null;
+};
+type Answer = { queue: string; at: number; agentId: string };
+type Wrapup = { at: number; agentId: string; answer: Answer | null };
+
+type Contact = {
+  id: string;
+  startedAt: number | null;
+  channel: Channel | null;
+  touchedBot: boolean;
+  escalated: boolean;
+  botOpen: boolean;
+  counted: { handler: Handler; at: number } | null;
+  entries: Entry[];
+  lefts: Left[];
+  answers: Answer[];
+  wrapups: Wrapup[];
+  convertedAt: number | null;
+  endedAt: number | null;
+  held: boolean;
+  lastAt: number;
+};
+
+type AgentMark = { at: number; id: string; state: AgentState; reason: string | null };
+type Agent = {
+  id: string;
+  name: string | null;
+  team: string | null;
+  queues: string[];
+  remote: boolean | null;
+  profileAt: number;
+  timeline: AgentMark[];
+  contactId: string | null;
+  contactAt: number;
+};
+
+export type LiveEngineOptions = {
+  timeZone: string;
+  settings: KpiSettings;
+  demo?: boolean;
+};
+
+/** How long the engine remembers contacts, minute buckets and agent history, ms. */
+const RETAIN_MS = 26 * 60 * MINUTE;
+
+const byTime = <T extends { at: number }>(a: T, b: T) => a.at - b.at;
+
+export class LiveEngine {
+  readonly timeZone: string;
+  settings: KpiSettings;
+  demo: boolean;
+  #buckets: KpiBuckets;
+  #contacts = new Map<string, Contact>();
+  #agents = new Map<string, Agent>();
+  /** queue -> contactId -> entry time, for contacts waiting now. */
+  #waiting = new Map<string, Map<string, number>>();
+  #queuesSeen = new Set<string>();
+  #version = 0;
+
+  constructor(options: LiveEngineOptions, now = Date.now()) {
+    this.timeZone = options.timeZone;
+    this.settings = options.settings;
+    this.demo = options.demo ?? false;
+    this.#buckets = new KpiBuckets(startOfDay(now, this.timeZone));
+  }
+
+  /** Bumped on every change; the hub uses it to skip idle ticks. */
+  get version(): number {
+    return this.#version;
+  }
+
+  apply(events: readonly StoredEvent[]): void {
+    for (const se of events) this.#applyOne(se);
+    if (events.length > 0) this.#version++;
+  }
+
+  #contact(id: string, at: number): Contact {
+    let c = this.#contacts.get(id);
+    if (!c) {
+      c = {
+        id,
+        startedAt: null,
+        channel: null,
+        touchedBot: false,
+        escalated: false,
+        botOpen: false,
+        counted: null,
+        entries: [],
+        lefts: [],
+        answers: [],
+        wrapups: [],
+        convertedAt: null,
+        endedAt: null,
+        held: false,
+        lastAt: at,
+      };
+      this.#contacts.set(id, c);
+    }
+    c.lastAt = Math.max(c.lastAt, at);
+    return c;
+  }
+
+  #applyOne({ event: e, atMs: at }: StoredEvent): void {
+    const b = this.#buckets;
+    switch (e.type) {
+      case 'contact.started': {
+        const c = this.#contact(e.contactId, at);
+        if (c.startedAt === null || at < c.startedAt) {
+          if (c.startedAt !== null) b.add(c.startedAt, null, { contacts: 1 }, -1);
+          c.startedAt = at;
+          c.channel = e.channel;
+          b.add(at, null, { contacts: 1 });
+        }
+        this.#classify(c);
+        break;
+      }
+      case 'bot.started': {
+        const c = this.#contact(e.contactId, at);
+        b.add(at, null, { botSessions: 1 });
+        c.touchedBot = true;
+        if (c.endedAt === null && !c.lefts.length) c.botOpen = true;
+        this.#classify(c);
+        break;
+      }
+      case 'bot.ended': {
+        const c = this.#contact(e.contactId, at);
+        const key =
+          e.outcome === 'contained' ? 'botContained' : e.outcome === 'escalated' ? 'botEscalated' : 'botAbandoned';
+        b.add(
+          at,
+          null,
+          e.outcome === 'escalated' ? { [key]: 1, escalationReasons: { [e.reason ?? 'other']: 1 } } : { [key]: 1 },
+        );
+        c.touchedBot = true;
+        c.botOpen = false;
+        if (e.outcome === 'escalated') c.escalated = true;
+        this.#classify(c);
+        break;
+      }
+      case 'queue.entered': {
+        const c = this.#contact(e.contactId, at);
+        this.#queuesSeen.add(e.queue);
+        b.add(at, e.queue, { offered: 1 });
+        c.entries.push({ queue: e.queue, at });
+        c.entries.sort(byTime);
+        c.botOpen = false;
+        for (const left of c.lefts) if (left.queue === e.queue) this.#pairLeft(c, left);
+        this.#refreshWaiting(c, e.queue);
+        break;
+      }
+      case 'queue.left': {
+        const c = this.#contact(e.contactId, at);
+        this.#queuesSeen.add(e.queue);
+        const left: Left = { queue: e.queue, at, outcome: e.outcome, agentId: e.agentId, entryAt: null };
+        c.lefts.push(left);
+        b.add(at, e.queue, this.#leftContribution(left));
+        this.#pairLeft(c, left);
+        if (e.outcome === 'answered' && e.agentId) {
+          c.answers.push({ queue: e.queue, at, agentId: e.agentId });
+          c.answers.sort(byTime);
+          for (const w of c.wrapups) this.#pairWrapup(c, w);
+          const agent = this.#agent(e.agentId);
+          if (at >= agent.contactAt) {
+            agent.contactId = c.id;
+            agent.contactAt = at;
+          }
+        }
+        this.#refreshWaiting(c, e.queue);
+        break;
+      }
+      case 'contact.held':
+      case 'contact.resumed': {
+        const c = this.#contact(e.contactId, at);
+        c.held = e.type === 'contact.held';
+        break;
+      }
+      case 'contact.ended': {
+        const c = this.#contact(e.contactId, at);
+        c.endedAt = at;
+        c.botOpen = false;
+        c.held = false;
+        for (const q of new Set(c.entries.map((en) => en.queue))) this.#refreshWaiting(c, q);
+        break;
+      }
+      case 'wrapup.completed': {
+        const c = this.#contact(e.contactId, at);
+        const w: Wrapup = { at, agentId: e.agentId, answer: null };
+        c.wrapups.push(w);
+        this.#pairWrapup(c, w);
+        const agent = this.#agent(e.agentId);
+        if (agent.contactId === c.id) {
+          agent.contactId = null;
+          agent.contactAt = at;
+        }
+        break;
+      }
+      case 'contact.converted': {
+        const c = this.#contact(e.contactId, at);
+        b.add(at, null, { sales: { [e.currency]: e.amount } });
+        if (c.convertedAt === null || at < c.convertedAt) {
+          if (c.convertedAt !== null) b.add(c.convertedAt, null, { conversions: 1 }, -1);
+          c.convertedAt = at;
+          b.add(at, null, { conversions: 1 });
+        }
+        break;
+      }
+      case 'survey.completed': {
+        this.#contact(e.contactId, at);
+        const part: Partial<KpiCounters> = {};
+        if (e.csat !== undefined)
+          Object.assign(part, { csatResponses: 1, csatTop2: e.csat >= 4 ? 1 : 0, csatSum: e.csat });
+        if (e.nps !== undefined)
+          Object.assign(part, { npsResponses: 1, npsPromoters: e.nps >= 9 ? 1 : 0, npsDetractors: e.nps <= 6 ? 1 : 0 });
+        if (e.resolved !== undefined) Object.assign(part, { resolvedResponses: 1, resolvedYes: e.resolved ? 1 : 0 });
+        b.add(at, null, part);
+        break;
+      }
+      case 'agent.state':
+        this.#applyAgentState(e, at);
+        break;
+      case 'transcript.segment':
+        this.#contact(e.contactId, at);
+        break;
+    }
+  }
+
+  #handlerOf(c: Contact): Handler {
+    return c.escalated ? 'hybrid' : c.touchedBot ? 'ai' : 'human';
+  }
+
+  #classify(c: Contact): void {
+    if (c.startedAt === null) return;
+    const handler = this.#handlerOf(c);
+    if (c.counted && c.counted.handler === handler && c.counted.at === c.startedAt) return;
+    if (c.counted) this.#buckets.add(c.counted.at, null, { [HANDLER_COUNTER[c.counted.handler]]: 1 }, -1);
+    c.counted = { handler, at: c.startedAt };
+    this.#buckets.add(c.startedAt, null, { [HANDLER_COUNTER[handler]]: 1 });
+  }
+
+  #leftContribution(left: Left): Partial<KpiCounters> {
+    const wait = left.entryAt === null ? null : left.at - left.entryAt;
+    if (left.outcome === 'transferred') return { transferred: 1 };
+    if (left.outcome === 'abandoned') {
+      return wait !== null && wait < this.settings.shortAbandonSeconds * 1000
+        ? { shortAbandoned: 1 }
+        : { abandoned: 1 };
+    }
+    if (wait === null) return { answered: 1 };
+    return {
+      answered: 1,
+      answeredWithWait: 1,
+      answeredWaitMs: wait,
+      answeredWithinThreshold: wait <= this.settings.slThresholdSeconds * 1000 ? 1 : 0,
+    };
+  }
+
+  /** Pairs a queue exit with the latest entry into the same queue at or before it. */
+  #pairLeft(c: Contact, left: Left): void {
+    let entryAt: number | null = null;
+    for (const en of c.entries) if (en.queue === left.queue && en.at <= left.at) entryAt = en.at;
+    if (entryAt === left.entryAt) return;
+    this.#buckets.add(left.at, left.queue, this.#leftContribution(left), -1);
+    left.entryAt = entryAt;
+    this.#buckets.add(left.at, left.queue, this.#leftContribution(left));
+  }
+
+  /** Pairs a wrap-up with the latest answer of the contact at or before it. */
+  #pairWrapup(c: Contact, w: Wrapup): void {
+    let answer: Answer | null = null;
+    for (const a of c.answers) if (a.at <= w.at) answer = a;
+    if (answer === w.answer) return;
+    if (w.answer) this.#buckets.add(w.at, w.answer.queue, { handled: 1, handleMs: w.at - w.answer.at }, -1);
+    w.answer = answer;
+    if (answer) this.#buckets.add(w.at, answer.queue, { handled: 1, handleMs: w.at - answer.at });
+  }
+
+  /** A contact waits in a queue while its latest entry there has no exit at or after it. */
+  #refreshWaiting(c: Contact, queue: string): void {
+    let entryAt: number | null = null;
+    for (const en of c.entries) if (en.queue === queue) entryAt = en.at;
+    const exited = entryAt !== null && c.lefts.some((l) => l.queue === queue && l.at >= entryAt);
+    let waiting = this.#waiting.get(queue);
+    if (entryAt !== null && !exited && c.endedAt === null) {
+      if (!waiting) this.#waiting.set(queue, (waiting = new Map()));
+      waiting.set(c.id, entryAt);
+    } else {
+      waiting?.delete(c.id);
+    }
+  }
+
+  #agent(id: string): Agent {
+    let a = this.#agents.get(id);
+    if (!a) {
+      a = {
+        id,
+        name: null,
+        team: null,
+        queues: [],
+        remote: null,
+        profileAt: -Infinity,
+        timeline: [],
+        contactId: null,
+        contactAt: -Infinity,
+      };
+      this.#agents.set(id, a);
+    }
+    return a;
+  }
+
+  #applyAgentState(e: EventOf<'agent.state'>, at: number): void {
+    const a = this.#agent(e.agentId);
+    if (at >= a.profileAt) {
+      a.profileAt = at;
+      if (e.name !== undefined) a.name = e.name;
+      if (e.team !== undefined) a.team = e.team;
+      if (e.queues !== undefined) a.queues = [...e.queues];
+      if (e.remote !== undefined) a.remote = e.remote;
+      for (const q of a.queues) this.#queuesSeen.add(q);
+    }
+    const mark: AgentMark = { at, id: e.id, state: e.state, reason: e.reason ?? null };
+    // Keep the timeline ordered by (time, id), the same order the SQL engine uses.
+    let i = a.timeline.length;
+    while (i > 0 && compareMarks(a.timeline[i - 1]!, mark) > 0) i--;
+    a.timeline.splice(i, 0, mark);
+    if (e.state !== 'on_contact' && e.state !== 'wrap_up' && i === a.timeline.length - 1) {
+      a.contactId = null;
+    }
+  }
+
+  /** On-contact/wrap-up and available time of all agents within [from, to). */
+  #occupancy(from: number, to: number): Pick<KpiCounters, 'busyMs' | 'availableMs'> {
+    let busyMs = 0;
+    let availableMs = 0;
+    for (const a of this.#agents.values()) {
+      const t = a.timeline;
+      for (let i = 0; i < t.length; i++) {
+        const start = Math.max(t[i]!.at, from);
+        const end = Math.min(i + 1 < t.length ? t[i + 1]!.at : to, to);
+        if (end <= start) continue;
+        const s = t[i]!.state;
+        if (s === 'on_contact' || s === 'wrap_up') busyMs += end - start;
+        else if (s === 'available') availableMs += end - start;
+      }
+    }
+    return { busyMs, availableMs };
+  }
+
+  /** Raw counters for [dayStart, now) — what the SQL engine must reproduce. */
+  todayCounters(now: number): KpiCounters {
+    this.#rollDay(now);
+    const c = this.#buckets.today();
+    Object.assign(c, this.#occupancy(this.#buckets.dayStart, now));
+    return c;
+  }
+
+  #rollDay(now: number): void {
+    const dayStart = startOfDay(now, this.timeZone);
+    if (dayStart !== this.#buckets.dayStart) this.#buckets.rollDay(dayStart);
+  }
+
+  /** The rolling window covers the current minute and the 14 before it. */
+  static rollingStart(now: number): number {
+    return floorMinute(now) - 14 * MINUTE;
+  }
+
+  snapshot(now: number): LiveSnapshot {
+    this.#rollDay(now);
+    const dayStart = this.#buckets.dayStart;
+    const today = this.todayCounters(now);
+    const rollingFrom = LiveEngine.rollingStart(now);
+    const rolling = this.#buckets.sum(rollingFrom, now);
+    Object.assign(rolling, this.#occupancy(rollingFrom, now));
+
+    const agents: AgentLive[] = [];
+    const agentCounts: Record<string, number> = {};
+    for (const a of this.#agents.values()) {
+      const current = a.timeline[a.timeline.length - 1];
+      if (!current) continue;
+      agentCounts[current.state] = (agentCounts[current.state] ?? 0) + 1;
+      const contact = a.contactId ? this.#contacts.get(a.contactId) : undefined;
+      agents.push({
+        agentId: a.id,
+        name: a.name,
+        team: a.team,
+        state: current.state,
+        since: current.at,
+        reason: current.reason,
+        queues: a.queues,
+        remote: a.remote,
+        contactId: contact ? contact.id : null,
+        channel: contact?.channel ?? null,
+        onHold: contact?.held ?? false,
+      });
+    }
+    agents.sort((x, y) => x.agentId.localeCompare(y.agentId));
+
+    const queueNames = new Set([...this.#queuesSeen, ...this.#buckets.todayQueues()]);
+    const queues: QueueLive[] = [];
+    let escalatedWaitingAll = 0;
+    let oldestEscalatedAt: number | null = null;
+    for (const queue of [...queueNames].sort()) {
+      const waiting = this.#waiting.get(queue);
+      let oldest: number | null = null;
+      let escalated = 0;
+      for (const [contactId, enteredAt] of waiting ?? []) {
+        if (oldest === null || enteredAt < oldest) oldest = enteredAt;
+        if (this.#contacts.get(contactId)?.escalated) {
+          escalated++;
+          if (oldestEscalatedAt === null || enteredAt < oldestEscalatedAt) oldestEscalatedAt = enteredAt;
+        }
+      }
+      escalatedWaitingAll += escalated;
+      let staffed = 0;
+      let available = 0;
+      let onContact = 0;
+      for (const a of agents) {
+        if (!a.queues.includes(queue) || a.state === 'offline') continue;
+        staffed++;
+        if (a.state === 'available') available++;
+        if (a.state === 'on_contact') onContact++;
+      }
+      const k = computeKpis(this.#buckets.today(queue));
+      queues.push({
+        queue,
+        waiting: waiting?.size ?? 0,
+        oldestEnteredAt: oldest,
+        escalatedWaiting: escalated,
+        agentsStaffed: staffed,
+        agentsAvailable: available,
+        agentsOnContact: onContact,
+        offered: k.offered,
+        answered: k.answered,
+        abandoned: k.abandoned,
+        serviceLevel: k.serviceLevel,
+        asaSeconds: k.asaSeconds,
+        abandonRate: k.abandonRate,
+        ahtSeconds: k.ahtSeconds,
+      });
+    }
+
+    let activeBots = 0;
+    for (const c of this.#contacts.values()) if (c.botOpen) activeBots++;
+
+    const handlerSeries: HandlerPoint[] = [];
+    const thisMinute = floorMinute(now);
+    for (let m = thisMinute - 59 * MINUTE; m <= thisMinute; m += MINUTE) {
+      const row = this.#buckets.minute(m, ALL);
+      handlerSeries.push({
+        minute: m,
+        ai: row?.contactsAi ?? 0,
+        hybrid: row?.contactsHybrid ?? 0,
+        human: row?.contactsHuman ?? 0,
+      });
+    }
+
+    return {
+      now,
+      timeZone: this.timeZone,
+      dayStart,
+      demo: this.demo,
+      settings: { ...this.settings },
+      today: computeKpis(today),
+      rolling15: computeKpis(rolling),
+      queues,
+      agents,
+      agentCounts,
+      bots: { active: activeBots, escalatedWaiting: escalatedWaitingAll, oldestEscalatedAt },
+      handlerSeries,
+    };
+  }
+
+  /** Contacts waiting in a queue now. */
+  waitingContacts(): { contactId: string; queue: string; enteredAt: number }[] {
+    const out: { contactId: string; queue: string; enteredAt: number }[] = [];
+    for (const [queue, waiting] of this.#waiting) {
+      for (const [contactId, enteredAt] of waiting) out.push({ contactId, queue, enteredAt });
+    }
+    return out;
+  }
+
+  /** Forgets what no live view needs any more; keeps memory flat over days. */
+  prune(now: number): void {
+    const horizon = now - RETAIN_MS;
+    this.#buckets.prune(Math.min(horizon, this.#buckets.dayStart));
+    for (const [id, c] of this.#contacts) {
+      const idle = c.lastAt < horizon || (c.endedAt !== null && c.lastAt < now - 4 * 60 * MINUTE);
+      if (!idle) continue;
+      this.#contacts.delete(id);
+      for (const w of this.#waiting.values()) w.delete(id);
+    }
+    for (const a of this.#agents.values()) {
+      // Keep the last mark before the horizon: it is the state the agent was in when the horizon began.
+      let firstKept = 0;
+      while (firstKept + 1 < a.timeline.length && a.timeline[firstKept + 1]!.at <= horizon) firstKept++;
+      if (firstKept > 0) a.timeline.splice(0, firstKept);
+    }
+  }
+}
+
+function compareMarks(a: AgentMark, b: AgentMark): number {
+  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

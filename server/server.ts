@@ -1,0 +1,57 @@
+/** Starts Tandem on a port: the Hono app over @hono/node-server with websockets, plus the web app. */
+import { createAdaptorServer, upgradeWebSocket, type ServerType } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { LIMITS } from './contract/events.ts';
+import type { Config } from './config.ts';
+import { createApp, type WebHandler } from './http/app.ts';
+import { createTandem, type Tandem } from './tandem.ts';
+import { startDemo } from './simulator/demo.ts';
+
+export const WEB_BUILD = fileURLToPath(new URL('../build/handler.js', import.meta.url));
+
+export type RunningServer = { tandem: Tandem; server: ServerType; url: string; close(): Promise<void> };
+
+async function loadWeb(): Promise<WebHandler | null> {
+  if (!existsSync(WEB_BUILD)) return null;
+  const mod = (await import(pathToFileURL(WEB_BUILD).href)) as { handler: WebHandler };
+  return mod.handler;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const tandem = await createTandem(config);
+  const web = await loadWeb();
+  if (!web) tandem.log.warn('web app not built (run `npm run build`); serving the API only');
+  const app = createApp(tandem, { upgradeWebSocket, web });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.bodyBytes });
+  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  const demo = config.demo ? await startDemo(tandem, config) : null;
+  tandem.log.info({ url, demo: config.demo }, `Tandem is serving ${url} — wallboard at ${url}/wall`);
+  let closing: Promise<void> | null = null;
+  return {
+    tandem,
+    server,
+    url,
+    close() {
+      closing ??= (async () => {
+        demo?.stop();
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await tandem.close();
+      })();
+      return closing;
+    },
+  };
+}

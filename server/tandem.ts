@@ -1,0 +1,89 @@
+/**
+ * Wires the core together: database, event store, live engine, hub, ingest.
+ * Transport-free, so tests and the CLI can use it without a port.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { StoredEvent, TandemEvent } from './contract/events.ts';
+import { openDatabase, type Database } from './db/duckdb.ts';
+import { migrate } from './db/migrate.ts';
+import { EventStore } from './ingest/event-store.ts';
+import { Ingest } from './ingest/ingest.ts';
+import { LiveEngine } from './live/live-engine.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { MINUTE, startOfDay } from './time.ts';
+
+export type Tandem = {
+  config: Config;
+  log: Logger;
+  db: Database;
+  store: EventStore;
+  ingest: Ingest;
+  engine: LiveEngine;
+  hub: LiveHub;
+  startedAt: number;
+  close(): Promise<void>;
+};
+
+const REBUILD_HOURS = 26;
+
+/** Replays stored events into a fresh engine: the last day and a bit, plus each agent's state before it. */
+async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<number> {
+  // Today needs yesterday's tail too: a contact that queued before midnight is answered after it.
+  const from = Math.min(startOfDay(now, engine.timeZone), now - REBUILD_HOURS * 60 * MINUTE);
+  let count = 0;
+  const replay = (rows: { body: string; at_ms: number }[]) => {
+    engine.apply(rows.map((r) => ({ event: JSON.parse(r.body) as TandemEvent, atMs: r.at_ms }) satisfies StoredEvent));
+    count += rows.length;
+  };
+  replay(
+    await db.query(
+      `SELECT body, at_ms FROM events WHERE type = 'agent.state' AND at_ms < ?
+       QUALIFY row_number() OVER (PARTITION BY agent_id ORDER BY at_ms DESC, id DESC) = 1`,
+      [from],
+    ),
+  );
+  // Hour by hour, so a busy day never has to fit in memory at once.
+  const [bounds] = await db.query<{ hi: number | null }>('SELECT max(at_ms) AS hi FROM events');
+  const hi = Math.max(bounds?.hi ?? now, now);
+  for (let t = from; t <= hi; t += 60 * MINUTE) {
+    replay(
+      await db.query('SELECT body, at_ms FROM events WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, id', [
+        t,
+        t + 60 * MINUTE,
+      ]),
+    );
+  }
+  return count;
+}
+
+export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
+  const db = await openDatabase(config.dbPath);
+  await migrate(db);
+  const engine = new LiveEngine({ timeZone: config.timeZone, settings: config.kpi, demo: config.demo });
+  const store = new EventStore(db, { onCommitted: (events) => engine.apply(events) });
+  const recovered = await store.recover();
+  if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
+  const replayed = await rebuild(db, engine, Date.now());
+  log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
+  const hub = new LiveHub(engine);
+  hub.start();
+  const pruner = setInterval(() => engine.prune(Date.now()), 5 * MINUTE);
+  pruner.unref();
+  return {
+    config,
+    log,
+    db,
+    store,
+    ingest: new Ingest(store),
+    engine,
+    hub,
+    startedAt: Date.now(),
+    async close() {
+      clearInterval(pruner);
+      hub.stop();
+      await store.drain();
+      await db.close();
+    },
+  };
+}

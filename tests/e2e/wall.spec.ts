@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+
+/** The value shown in the KPI tile with the given label. */
+const tile = (page: import('@playwright/test').Page, label: string) =>
+  page.getByRole('region', { name: label, exact: true }).getByTestId('value');
+
+test('the wallboard shows an event within a second of it being posted', async ({ page, request }) => {
+  await page.goto('/wall');
+  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  const waitingBefore = Number(await tile(page, 'Waiting').textContent());
+
+  const at = Date.now() - 45_000;
+  const res = await request.post('/api/events', {
+    data: [
+      { id: 'e2e-1', type: 'contact.started', at, contactId: 'e2e-c1', channel: 'chat' },
+      { id: 'e2e-2', type: 'bot.started', at: at + 1000, contactId: 'e2e-c1' },
+      {
+        id: 'e2e-3',
+        type: 'bot.ended',
+        at: at + 20_000,
+        contactId: 'e2e-c1',
+        outcome: 'escalated',
+        reason: 'complex_issue',
+      },
+      { id: 'e2e-4', type: 'queue.entered', at: at + 21_000, contactId: 'e2e-c1', queue: 'vip_care' },
+    ],
+  });
+  expect(res.status()).toBe(202);
+  expect((await res.json()).accepted).toBe(4);
+
+  await expect(tile(page, 'Waiting')).toHaveText(String(waitingBefore + 1), { timeout: 1500 });
+  const queues = page.getByRole('table', { name: 'Queues' });
+  const row = queues.getByRole('row', { name: /vip care/i });
+  await expect(row).toBeVisible();
+  // The longest wait ticks on the client: ~24 s now, and growing.
+  await expect(tile(page, 'Longest wait')).toHaveText(/^0:2\d$/);
+  await expect(page.getByText('1 from bot')).toBeVisible();
+  await expect(page.getByText('Bot → person').first()).toBeVisible();
+});
+
+test('the wallboard fits a 4K screen without scrollbars', async ({ page }) => {
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await page.goto('/wall');
+  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  const overflow = await page.evaluate(() => ({
+    x: document.documentElement.scrollWidth > window.innerWidth,
+    y: document.documentElement.scrollHeight > window.innerHeight,
+  }));
+  expect(overflow).toEqual({ x: false, y: false });
+  // Text must be large enough to read from across the room: KPI values at least 100 px tall on 4K.
+  const size = await tile(page, 'Service level').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(size).toBeGreaterThanOrEqual(100);
+});

@@ -1,0 +1,163 @@
+/** The HTTP API through app.request(): ingest, errors, live snapshot, KPIs, health, schema. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/http/app.ts';
+import { createTandem, type Tandem } from '../../server/tandem.ts';
+import { LIMITS } from '../../server/contract/events.ts';
+import { tempDbPath, testConfig } from '../helpers/server.ts';
+
+const T = Date.now() - 10 * 60_000;
+const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+
+describe('HTTP API', () => {
+  let tandem: Tandem;
+  let app: ReturnType<typeof createApp>;
+  const db = tempDbPath();
+
+  const post = (body: unknown, contentType = 'application/json') =>
+    app.request('/api/events', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    tandem = await createTandem(testConfig({ dbPath: db.path }));
+    app = createApp(tandem);
+  });
+  afterAll(async () => {
+    await tandem.close();
+    db.cleanup();
+  });
+
+  it('accepts good events, reports bad ones by index and field, and stores duplicates once', async () => {
+    const res = await post([
+      { id: 'a1', type: 'contact.started', at: iso(T), contactId: 'c1', channel: 'voice', crmRef: 'X-9' },
+      { id: 'a2', type: 'queue.entered', at: T + 1000, contactId: 'c1', queue: 'billing' },
+      { id: 'bad1', type: 'queue.left', at: T + 2000, contactId: 'c1', queue: 'billing', outcome: 'answered' },
+      { id: 'bad2', type: 'contact.started', at: 'yesterday', contactId: 'c2', channel: 'fax' },
+      'not an event',
+    ]);
+    expect(res.status).toBe(202);
+    const ack = await res.json();
+    expect(ack.accepted).toBe(2);
+    expect(ack.duplicates).toBe(0);
+    expect(ack.rejected).toEqual([
+      { index: 2, id: 'bad1', errors: [{ path: 'agentId', message: 'is required when outcome is answered' }] },
+      {
+        index: 3,
+        id: 'bad2',
+        errors: expect.arrayContaining([
+          expect.objectContaining({ path: 'at' }),
+          expect.objectContaining({ path: 'channel' }),
+        ]),
+      },
+      { index: 4, errors: [{ path: '(event)', message: 'must be a JSON object' }] },
+    ]);
+
+    const again = await (
+      await post({ id: 'a1', type: 'contact.started', at: T, contactId: 'c1', channel: 'voice' })
+    ).json();
+    expect(again).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    const rows = await tandem.db.query<{ n: number; body: string }>(
+      "SELECT count(*) AS n, any_value(body) AS body FROM events WHERE id = 'a1'",
+    );
+    expect(rows[0]!.n).toBe(1);
+    expect(JSON.parse(rows[0]!.body).crmRef).toBe('X-9');
+  });
+
+  it('accepts NDJSON and rejects a malformed line on its own', async () => {
+    const lines = [
+      JSON.stringify({
+        id: 'n1',
+        type: 'queue.left',
+        at: T + 15_000,
+        contactId: 'c1',
+        queue: 'billing',
+        outcome: 'answered',
+        agentId: 'ag1',
+      }),
+      '{oops',
+      JSON.stringify({ id: 'n2', type: 'wrapup.completed', at: T + 200_000, contactId: 'c1', agentId: 'ag1' }),
+    ].join('\n');
+    const ack = await (await post(lines, 'application/x-ndjson')).json();
+    expect(ack.accepted).toBe(2);
+    expect(ack.rejected).toHaveLength(1);
+    expect(ack.rejected[0].index).toBe(1);
+    expect(ack.rejected[0].errors[0].path).toBe('(line 2)');
+  });
+
+  it('places late, out-of-order events by event time', async () => {
+    // The queue entry of c3 arrives after its answer; the wait must still be 30 s.
+    await post({
+      id: 'o1',
+      type: 'queue.left',
+      at: T + 60_000,
+      contactId: 'c3',
+      queue: 'billing',
+      outcome: 'answered',
+      agentId: 'ag2',
+    });
+    await post({ id: 'o0', type: 'queue.entered', at: T + 30_000, contactId: 'c3', queue: 'billing' });
+    const res = await app.request(`/api/kpis?from=${T - 1000}&to=${T + 300_000}&queue=billing`);
+    const { kpis, counters } = await res.json();
+    expect(kpis.answered).toBe(2);
+    expect(counters.answeredWaitMs).toBe(14_000 + 30_000);
+    expect(kpis.answeredWithinThreshold).toBe(1);
+    expect(kpis.serviceLevel).toBe(0.5);
+    expect(kpis.ahtSeconds).toBe(185);
+    const live = await (await app.request('/api/live')).json();
+    expect(live.today.answered).toBe(2);
+    expect(live.today.asaSeconds).toBe(22);
+  });
+
+  it('answers malformed requests with 400 and the reason, never 500', async () => {
+    const bad = await post('{"id": ');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/not valid JSON/);
+    const empty = await post('');
+    expect(empty.status).toBe(400);
+    const kpis = await app.request('/api/kpis?from=tomorrow&channel=fax');
+    expect(kpis.status).toBe(400);
+    const body = await kpis.json();
+    expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['channel', 'from']);
+    const backwards = await app.request(`/api/kpis?from=${T}&to=${T - 1}`);
+    expect(backwards.status).toBe(400);
+  });
+
+  it('rejects oversized batches with 413 and stores nothing of them', async () => {
+    const many = Array.from({ length: LIMITS.batchEvents + 1 }, (_, i) => ({
+      id: `big-${i}`,
+      type: 'contact.started',
+      at: T,
+      contactId: `big-${i}`,
+      channel: 'chat',
+    }));
+    const res = await post(many);
+    expect(res.status).toBe(413);
+    const rows = await tandem.db.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE id LIKE 'big-%'");
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('drops prototype-polluting keys and keeps other extras', async () => {
+    const res = await post(
+      '{"id":"p1","type":"contact.started","at":' +
+        T +
+        ',"contactId":"p","channel":"app","__proto__":{"polluted":1},"extra":2}',
+    );
+    expect((await res.json()).accepted).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const rows = await tandem.db.query<{ body: string }>("SELECT body FROM events WHERE id = 'p1'");
+    expect(JSON.parse(rows[0]!.body)).toMatchObject({ extra: 2 });
+  });
+
+  it('serves health, the JSON schema and a 404 for unknown API paths', async () => {
+    const health = await (await app.request('/api/health')).json();
+    expect(health.status).toBe('ok');
+    expect(health.database.events).toBeGreaterThan(3);
+    const schema = await (await app.request('/api/schema')).json();
+    expect(schema.oneOf).toHaveLength(13);
+    const missing = await app.request('/api/nope');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('not_found');
+  });
+});

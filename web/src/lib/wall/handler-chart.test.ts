@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { binSeries, handlerChart } from './handler-chart.ts';
+
+const margin = { top: 10, right: 10, bottom: 30, left: 40 };
+
+describe('handlerChart', () => {
+  it('stacks AI, hybrid and human layers into area paths', () => {
+    const t0 = Date.UTC(2026, 10, 24, 9, 0);
+    const series = Array.from({ length: 60 }, (_, i) => ({ minute: t0 + i * 60_000, ai: 2, hybrid: 1, human: i % 3 }));
+    const chart = handlerChart(series, { width: 600, height: 300 }, margin, 'UTC');
+    expect(chart.layers.map((l) => l.key)).toEqual(['ai', 'hybrid', 'human']);
+    for (const l of chart.layers) expect(l.d).toMatch(/^M[\d.]+,[\d.]+/);
+    expect(chart.xTicks.length).toBeGreaterThan(2);
+    expect(chart.xTicks[0]!.label).toMatch(/^\d\d:\d\d$/);
+    // the top of the y axis covers the highest stack (2 + 1 + 2 = 5)
+    expect(Math.max(...chart.yTicks.map((t) => Number(t.label)))).toBeGreaterThanOrEqual(5);
+  });
+
+  it('draws nothing without data or room', () => {
+    expect(handlerChart([], { width: 600, height: 300 }, margin, 'UTC').layers).toEqual([]);
+    expect(
+      handlerChart([{ minute: 0, ai: 1, hybrid: 0, human: 0 }], { width: 0, height: 0 }, margin, 'UTC').layers,
+    ).toEqual([]);
+  });
+});
+
+describe('binSeries', () => {
+  it('sums minutes into clock-aligned bins', () => {
+    const t0 = Date.UTC(2026, 10, 24, 9, 3);
+    const series = Array.from({ length: 7 }, (_, i) => ({ minute: t0 + i * 60_000, ai: 1, hybrid: 0, human: 1 }));
+    const bins = binSeries(series, 5);
+    expect(bins.map((b) => new Date(b.minute).toISOString().slice(11, 16))).toEqual(['09:00', '09:05']);
+    expect(bins.map((b) => b.ai)).toEqual([2, 5]);
+    expect(bins.reduce((n, b) => n + b.human, 0)).toBe(7);
+  });
+});
