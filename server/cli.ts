@@ -37,6 +37,8 @@ async function postEvents(url: string, events: unknown[]): Promise<IngestAck> {
 
 async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
+  // A bug in one request must not take the wallboards down: log it and keep serving.
+  process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
   const stop = async (signal: string) => {
     running.tandem.log.info({ signal }, 'shutting down');
     await running.close();

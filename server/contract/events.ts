@@ -173,8 +173,8 @@ export type EventType = TandemEvent['type'];
 export type EventOf<T extends EventType> = Extract<TandemEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = tandemEvent.options.map((o) => o.shape.type.value);
 
-/** A validated event with its time resolved to epoch ms. */
-export type StoredEvent = { event: TandemEvent; atMs: number };
+/** A validated event with its time resolved to epoch ms (and, once serialised for storage, its JSON). */
+export type StoredEvent = { event: TandemEvent; atMs: number; json?: string };
 
 export type FieldError = { path: string; message: string };
 export type EventCheck = { ok: true; value: StoredEvent } | { ok: false; id?: string; errors: FieldError[] };

@@ -20,7 +20,7 @@ export type EventStoreOptions = {
   onCommitted?: (events: StoredEvent[]) => void;
 };
 
-function rowOf({ event, atMs }: StoredEvent, receivedMs: number): AppendRow {
+function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
   const e = event as Record<string, unknown>;
   return [
     event.id,
@@ -30,7 +30,7 @@ function rowOf({ event, atMs }: StoredEvent, receivedMs: number): AppendRow {
     (e.contactId as string | undefined) ?? null,
     (e.agentId as string | undefined) ?? null,
     (e.queue as string | undefined) ?? null,
-    JSON.stringify(event),
+    json ?? JSON.stringify(event),
   ];
 }
 

@@ -34,15 +34,13 @@ export class Ingest {
         rejected.push({ index, ...(check.id !== undefined ? { id: check.id } : {}), errors: check.errors });
         return;
       }
-      if (JSON.stringify(check.value.event).length > LIMITS.eventBytes) {
-        rejected.push({
-          index,
-          id: check.value.event.id,
-          errors: [{ path: '(event)', message: `larger than ${LIMITS.eventBytes} bytes` }],
-        });
+      const json = serialise(check.value.event);
+      if (json === null || json.length > LIMITS.eventBytes) {
+        const message = json === null ? 'nested too deeply to store' : `larger than ${LIMITS.eventBytes} bytes`;
+        rejected.push({ index, id: check.value.event.id, errors: [{ path: '(event)', message }] });
         return;
       }
-      valid.push(check.value);
+      valid.push({ ...check.value, json });
     });
     try {
       const result = await this.#store.store(valid);
@@ -50,5 +48,14 @@ export class Ingest {
     } catch (err) {
       throw new Unavailable(`events were not stored, retry later: ${(err as Error).message}`);
     }
+  }
+}
+
+/** JSON for storage; null when extra fields nest so deeply that serialising them overflows the stack. */
+function serialise(event: unknown): string | null {
+  try {
+    return JSON.stringify(event);
+  } catch {
+    return null;
   }
 }

@@ -150,6 +150,18 @@ describe('HTTP API', () => {
     expect(JSON.parse(rows[0]!.body)).toMatchObject({ extra: 2 });
   });
 
+  it('rejects an event whose extra fields nest too deeply, with a 202 for the rest', async () => {
+    const deep = '{"x":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const body = `[{"id":"deep","type":"contact.started","at":${T},"contactId":"d","channel":"app","extra":${deep}},{"id":"shallow","type":"contact.started","at":${T},"contactId":"s","channel":"app"}]`;
+    const res = await post(body);
+    expect(res.status).toBe(202);
+    const ack = await res.json();
+    expect(ack.accepted).toBe(1);
+    expect(ack.rejected).toEqual([
+      { index: 0, id: 'deep', errors: [{ path: '(event)', message: 'nested too deeply to store' }] },
+    ]);
+  });
+
   it('serves health, the JSON schema and a 404 for unknown API paths', async () => {
     const health = await (await app.request('/api/health')).json();
     expect(health.status).toBe('ok');

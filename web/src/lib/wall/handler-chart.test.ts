@@ -25,12 +25,20 @@ describe('handlerChart', () => {
 });
 
 describe('binSeries', () => {
-  it('sums minutes into clock-aligned bins', () => {
+  it('averages minutes into clock-aligned bins, per minute', () => {
     const t0 = Date.UTC(2026, 10, 24, 9, 3);
     const series = Array.from({ length: 7 }, (_, i) => ({ minute: t0 + i * 60_000, ai: 1, hybrid: 0, human: 1 }));
     const bins = binSeries(series, 5);
     expect(bins.map((b) => new Date(b.minute).toISOString().slice(11, 16))).toEqual(['09:00', '09:05']);
-    expect(bins.map((b) => b.ai)).toEqual([2, 5]);
-    expect(bins.reduce((n, b) => n + b.human, 0)).toBe(7);
+    // 09:03-09:04 fall in the first bin, 09:05-09:09 in the second: each averages 1 per minute.
+    expect(bins.map((b) => b.ai)).toEqual([1, 1]);
+    const spiky = binSeries(
+      [
+        { minute: t0 + 2 * 60_000, ai: 10, hybrid: 0, human: 0 },
+        { minute: t0 + 3 * 60_000, ai: 0, hybrid: 0, human: 0 },
+      ],
+      5,
+    );
+    expect(spiky[0]!.ai).toBe(5);
   });
 });

@@ -24,19 +24,25 @@ export type HandlerChart = {
   plot: { x: number; y: number; width: number; height: number };
 };
 
-/** Sums per-minute points into bins of `minutes`, aligned to the clock, so low traffic is not a comb. */
+/**
+ * Averages per-minute points into clock-aligned bins of `minutes`, as contacts per minute. Dividing
+ * by the minutes each bin really holds keeps the first and the current (partial) bin honest.
+ */
 export function binSeries(series: readonly HandlerPoint[], minutes: number): HandlerPoint[] {
   const size = minutes * 60_000;
-  const bins = new Map<number, HandlerPoint>();
+  const bins = new Map<number, HandlerPoint & { n: number }>();
   for (const p of series) {
     const minute = Math.floor(p.minute / size) * size;
-    const bin = bins.get(minute) ?? { minute, ai: 0, hybrid: 0, human: 0 };
+    const bin = bins.get(minute) ?? { minute, ai: 0, hybrid: 0, human: 0, n: 0 };
     bin.ai += p.ai;
     bin.hybrid += p.hybrid;
     bin.human += p.human;
+    bin.n++;
     bins.set(minute, bin);
   }
-  return [...bins.values()].sort((a, b) => a.minute - b.minute);
+  return [...bins.values()]
+    .sort((a, b) => a.minute - b.minute)
+    .map(({ minute, ai, hybrid, human, n }) => ({ minute, ai: ai / n, hybrid: hybrid / n, human: human / n }));
 }
 
 export function handlerChart(
@@ -69,7 +75,7 @@ export function handlerChart(
   return {
     layers: stacked.map((layer) => ({ key: layer.key, d: shape(layer) ?? '' })),
     xTicks: x.ticks(6).map((t) => ({ x: x(t), label: fmt.format(t) })),
-    yTicks: y.ticks(4).map((v) => ({ y: y(v), label: String(v) })),
+    yTicks: y.ticks(4).map((v) => ({ y: y(v), label: y.tickFormat(4)(v) })),
     plot,
   };
 }

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent, TandemEvent } from '../contract/events.ts';
+import { DEFAULT_KPI_SETTINGS } from '../contract/kpis.ts';
+import { LiveEngine } from './live-engine.ts';
+
+const DAY = Date.UTC(2026, 10, 24);
+const T = DAY + 9 * 3_600_000;
+let n = 0;
+const ev = (e: Record<string, unknown> & { type: TandemEvent['type']; at: number }): StoredEvent => ({
+  event: { id: `e${++n}`, ...e } as TandemEvent,
+  atMs: e.at,
+});
+const engine = () => new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, T);
+
+describe('LiveEngine', () => {
+  it('tracks a contact waiting in a queue and its oldest wait', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T, contactId: 'c1', queue: 'billing' }),
+      ev({ type: 'queue.entered', at: T + 5000, contactId: 'c2', queue: 'billing' }),
+    ]);
+    let q = e.snapshot(T + 10_000).queues.find((x) => x.queue === 'billing')!;
+    expect(q).toMatchObject({ waiting: 2, oldestEnteredAt: T, offered: 2 });
+    e.apply([
+      ev({ type: 'queue.left', at: T + 12_000, contactId: 'c1', queue: 'billing', outcome: 'answered', agentId: 'a' }),
+    ]);
+    q = e.snapshot(T + 13_000).queues.find((x) => x.queue === 'billing')!;
+    expect(q).toMatchObject({ waiting: 1, oldestEnteredAt: T + 5000, answered: 1, serviceLevel: 0.5, asaSeconds: 12 });
+  });
+
+  it('reaches the same numbers when a queue exit arrives before its entry', () => {
+    const inOrder = engine();
+    const late = engine();
+    const entered = ev({ type: 'queue.entered', at: T, contactId: 'c', queue: 'q' });
+    const left = ev({
+      type: 'queue.left',
+      at: T + 30_000,
+      contactId: 'c',
+      queue: 'q',
+      outcome: 'answered',
+      agentId: 'a',
+    });
+    inOrder.apply([entered, left]);
+    late.apply([left]);
+    expect(late.todayCounters(T + 60_000).answeredWithWait).toBe(0);
+    late.apply([entered]);
+    expect(late.todayCounters(T + 60_000)).toEqual(inOrder.todayCounters(T + 60_000));
+    expect(late.snapshot(T + 60_000).queues[0]!.waiting).toBe(0);
+  });
+
+  it('counts a quick abandon as short and keeps it out of the service level denominator', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T, contactId: 'c1', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 3000, contactId: 'c1', queue: 'q', outcome: 'abandoned' }),
+      ev({ type: 'queue.entered', at: T, contactId: 'c2', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 90_000, contactId: 'c2', queue: 'q', outcome: 'abandoned' }),
+      ev({ type: 'queue.entered', at: T, contactId: 'c3', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 10_000, contactId: 'c3', queue: 'q', outcome: 'answered', agentId: 'a' }),
+    ]);
+    const k = e.snapshot(T + 100_000).today;
+    expect(k).toMatchObject({ offered: 3, shortAbandoned: 1, abandoned: 1, answered: 1 });
+    expect(k.serviceLevel).toBe(0.5);
+    expect(k.abandonRate).toBe(0.5);
+  });
+
+  it('reclassifies a contact from person to AI to hybrid as bot events arrive', () => {
+    const e = engine();
+    e.apply([ev({ type: 'contact.started', at: T, contactId: 'c', channel: 'chat' })]);
+    expect(e.snapshot(T + 1000).today.contactsByHandler).toEqual({ ai: 0, hybrid: 0, human: 1 });
+    e.apply([ev({ type: 'bot.started', at: T + 100, contactId: 'c' })]);
+    expect(e.snapshot(T + 1000).today.contactsByHandler).toEqual({ ai: 1, hybrid: 0, human: 0 });
+    expect(e.snapshot(T + 1000).bots.active).toBe(1);
+    e.apply([ev({ type: 'bot.ended', at: T + 500, contactId: 'c', outcome: 'escalated', reason: 'policy' })]);
+    const s = e.snapshot(T + 1000);
+    expect(s.today.contactsByHandler).toEqual({ ai: 0, hybrid: 1, human: 0 });
+    expect(s.today.escalationReasons).toEqual({ policy: 1 });
+    expect(s.today.escalationRate).toBe(1);
+    expect(s.bots.active).toBe(0);
+    expect(s.handlerSeries.at(-1)).toMatchObject({ hybrid: 1 });
+  });
+
+  it('measures handle time from answer to wrap-up, hold included', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T, contactId: 'c', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 10_000, contactId: 'c', queue: 'q', outcome: 'answered', agentId: 'a' }),
+      ev({ type: 'contact.held', at: T + 60_000, contactId: 'c', agentId: 'a' }),
+      ev({ type: 'contact.resumed', at: T + 90_000, contactId: 'c', agentId: 'a' }),
+      ev({ type: 'contact.ended', at: T + 200_000, contactId: 'c' }),
+      ev({ type: 'wrapup.completed', at: T + 250_000, contactId: 'c', agentId: 'a' }),
+    ]);
+    expect(e.snapshot(T + 300_000).today.ahtSeconds).toBe(240);
+  });
+
+  it('shows agents, their state, time in state and current contact', () => {
+    const e = engine();
+    e.apply([
+      ev({
+        type: 'agent.state',
+        at: T,
+        agentId: 'a1',
+        state: 'available',
+        name: '王芳',
+        team: 'Care',
+        queues: ['q'],
+        remote: true,
+      }),
+      ev({ type: 'contact.started', at: T + 1000, contactId: 'c', channel: 'voice' }),
+      ev({ type: 'queue.entered', at: T + 1000, contactId: 'c', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 5000, contactId: 'c', queue: 'q', outcome: 'answered', agentId: 'a1' }),
+      ev({ type: 'agent.state', at: T + 5000, agentId: 'a1', state: 'on_contact' }),
+    ]);
+    const s = e.snapshot(T + 65_000);
+    expect(s.agents).toEqual([
+      expect.objectContaining({
+        agentId: 'a1',
+        name: '王芳',
+        state: 'on_contact',
+        since: T + 5000,
+        contactId: 'c',
+        channel: 'voice',
+        remote: true,
+      }),
+    ]);
+    expect(s.agentCounts).toEqual({ on_contact: 1 });
+    expect(s.queues[0]).toMatchObject({ agentsStaffed: 1, agentsOnContact: 1, agentsAvailable: 0 });
+    // 5 s available, 60 s on contact
+    expect(s.today.occupancy).toBeCloseTo(60 / 65, 6);
+  });
+
+  it('keeps the latest agent state when state events arrive out of order', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'agent.state', at: T + 60_000, agentId: 'a', state: 'break', reason: 'lunch' }),
+      ev({ type: 'agent.state', at: T, agentId: 'a', state: 'available' }),
+    ]);
+    expect(e.snapshot(T + 120_000).agents[0]).toMatchObject({ state: 'break', reason: 'lunch', since: T + 60_000 });
+  });
+
+  it('scores surveys and conversions', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'contact.started', at: T, contactId: 'c', channel: 'app' }),
+      ev({ type: 'survey.completed', at: T + 1, contactId: 'c', csat: 5, nps: 10, resolved: true }),
+      ev({ type: 'survey.completed', at: T + 2, contactId: 'd', csat: 2, nps: 3 }),
+      ev({ type: 'contact.converted', at: T + 3, contactId: 'c', amount: 100, currency: 'USD' }),
+      ev({ type: 'contact.converted', at: T + 4, contactId: 'c', amount: 50.5, currency: 'USD' }),
+    ]);
+    const k = e.snapshot(T + 10).today;
+    expect(k).toMatchObject({
+      csat: 0.5,
+      csatAverage: 3.5,
+      nps: 0,
+      conversions: 1,
+      conversionRate: 1,
+      sales: { USD: 150.5 },
+    });
+  });
+
+  it('starts a new day at midnight in its time zone', () => {
+    const e = engine();
+    e.apply([ev({ type: 'contact.started', at: DAY + 86_400_000 - 1000, contactId: 'c', channel: 'voice' })]);
+    expect(e.snapshot(DAY + 86_400_000 - 500).today.contacts).toBe(1);
+    const next = e.snapshot(DAY + 86_400_000 + 500);
+    expect(next.dayStart).toBe(DAY + 86_400_000);
+    expect(next.today.contacts).toBe(0);
+    expect(next.rolling15.contacts).toBe(1);
+  });
+
+  it('forgets finished contacts and old history when pruned', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T, contactId: 'old', queue: 'q' }),
+      ev({ type: 'contact.ended', at: T + 1000, contactId: 'old' }),
+      ev({ type: 'queue.entered', at: T, contactId: 'waiting', queue: 'q' }),
+    ]);
+    e.prune(T + 5 * 3_600_000);
+    expect(e.waitingContacts().map((w) => w.contactId)).toEqual(['waiting']);
+    e.prune(T + 27 * 3_600_000);
+    expect(e.waitingContacts()).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { applyDelta, serverMessageSchema, type LiveSnapshot, type ServerMessage } from '../contract/live.ts';
+import { DEFAULT_KPI_SETTINGS } from '../contract/kpis.ts';
+import { LiveEngine } from './live-engine.ts';
+import { LiveHub, type LiveSocket } from './live-hub.ts';
+
+const T = Date.UTC(2026, 10, 24, 9);
+
+class FakeSocket implements LiveSocket {
+  sent: ServerMessage[] = [];
+  bufferedAmount = 0;
+  closed: { code?: number; reason?: string } | null = null;
+  send(data: string) {
+    this.sent.push(serverMessageSchema.parse(JSON.parse(data)));
+  }
+  close(code?: number, reason?: string) {
+    this.closed = { code, reason };
+  }
+}
+
+function setup() {
+  let now = T;
+  const engine = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, T);
+  const hub = new LiveHub(engine, { now: () => now, softLimitBytes: 1000, blockedTimeoutMs: 5000 });
+  let id = 0;
+  const enter = (queue: string) =>
+    engine.apply([
+      { event: { id: `e${++id}`, type: 'queue.entered', at: now, contactId: `c${id}`, queue }, atMs: now },
+    ]);
+  return { engine, hub, enter, advance: (ms: number) => (now += ms) };
+}
+
+describe('LiveHub', () => {
+  it('sends a snapshot on connect, then one coalesced delta per tick', () => {
+    const { hub, enter, advance } = setup();
+    const s = new FakeSocket();
+    hub.connect(s);
+    expect(s.sent.map((m) => m.type)).toEqual(['snapshot']);
+    enter('a');
+    enter('b');
+    enter('b');
+    advance(100);
+    hub.tick();
+    expect(s.sent.map((m) => m.type)).toEqual(['snapshot', 'delta']);
+    const snap = (s.sent[0] as Extract<ServerMessage, { type: 'snapshot' }>).snapshot;
+    const delta = s.sent[1] as Extract<ServerMessage, { type: 'delta' }>;
+    const state: LiveSnapshot = applyDelta(snap, delta);
+    expect(state.queues.map((q) => [q.queue, q.waiting])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    // Nothing changed: no message until the heartbeat is due.
+    advance(100);
+    hub.tick();
+    expect(s.sent).toHaveLength(2);
+    advance(1000);
+    hub.tick();
+    expect(s.sent.at(-1)?.type).toBe('heartbeat');
+  });
+
+  it('never queues for a slow client: it skips ticks and later gets the latest snapshot', () => {
+    const { hub, enter, advance } = setup();
+    const slow = new FakeSocket();
+    const fast = new FakeSocket();
+    hub.connect(slow);
+    hub.connect(fast);
+    slow.bufferedAmount = 10_000;
+    for (let i = 0; i < 5; i++) {
+      enter('q');
+      advance(100);
+      hub.tick();
+    }
+    expect(fast.sent.filter((m) => m.type === 'delta')).toHaveLength(5);
+    expect(slow.sent).toHaveLength(1);
+    slow.bufferedAmount = 0;
+    enter('q');
+    advance(100);
+    hub.tick();
+    const last = slow.sent.at(-1)!;
+    expect(last.type).toBe('snapshot');
+    if (last.type === 'snapshot') expect(last.snapshot.queues[0]!.waiting).toBe(6);
+  });
+
+  it('disconnects a client that stays blocked', () => {
+    const { hub, enter, advance } = setup();
+    const stuck = new FakeSocket();
+    hub.connect(stuck);
+    stuck.bufferedAmount = 10_000;
+    for (let i = 0; i < 70; i++) {
+      enter('q');
+      advance(100);
+      hub.tick();
+    }
+    expect(stuck.closed?.code).toBe(1008);
+    expect(hub.clientCount).toBe(0);
+  });
+
+  it('refuses clients past the limit', () => {
+    const engine = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, T);
+    const hub = new LiveHub(engine, { maxClients: 1 });
+    expect(hub.connect(new FakeSocket())).not.toBeNull();
+    const extra = new FakeSocket();
+    expect(hub.connect(extra)).toBeNull();
+    expect(extra.closed?.code).toBe(1013);
+  });
+});
