@@ -12,7 +12,15 @@ describe('event contract', () => {
   });
 
   it('rejects times without an offset, out of range, or fractional ms', () => {
-    for (const at of ['2026-11-24T09:30:00', '24/11/2026', 1.5, Date.UTC(1999, 0, 1), '2200-01-01T00:00:00Z']) {
+    for (const at of [
+      '2026-11-24T09:30:00',
+      '24/11/2026',
+      '2026-02-30T10:00:00Z',
+      '2026-11-24T24:00:00Z',
+      1.5,
+      Date.UTC(1999, 0, 1),
+      '2200-01-01T00:00:00Z',
+    ]) {
       const r = checkEvent({ ...good, at });
       expect(r.ok, String(at)).toBe(false);
       if (!r.ok) expect(r.errors[0]!.path).toBe('at');

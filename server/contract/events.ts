@@ -43,12 +43,17 @@ export type QueueOutcome = (typeof QUEUE_OUTCOMES)[number];
 export type AgentState = (typeof AGENT_STATES)[number];
 export type Speaker = (typeof SPEAKERS)[number];
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Parses an event time (RFC 3339 with offset, or epoch ms) to epoch ms; NaN when invalid. */
 export function eventTimeMs(at: string | number): number {
   if (typeof at === 'number') return Number.isInteger(at) ? at : NaN;
-  if (!RFC3339.test(at)) return NaN;
+  const m = RFC3339.exec(at);
+  if (!m) return NaN;
+  // Date.parse rolls 2026-02-30 over to March; a wrong calendar date is an error, not a guess.
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return NaN;
   return Date.parse(at);
 }
 

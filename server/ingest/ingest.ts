@@ -35,7 +35,7 @@ export class Ingest {
         return;
       }
       const json = serialise(check.value.event);
-      if (json === null || json.length > LIMITS.eventBytes) {
+      if (json === null || Buffer.byteLength(json) > LIMITS.eventBytes) {
         const message = json === null ? 'nested too deeply to store' : `larger than ${LIMITS.eventBytes} bytes`;
         rejected.push({ index, id: check.value.event.id, errors: [{ path: '(event)', message }] });
         return;

@@ -15,6 +15,8 @@ describe('parseEventsBody', () => {
   it('rejects a body that is not JSON with a 400 and the reason', () => {
     expect(() => parseEventsBody('{"a":')).toThrow(BadRequest);
     expect(() => parseEventsBody('   ')).toThrow(/empty/);
+    // A pretty-printed body cut short is a 400 when declared as JSON, not a batch of bad lines.
+    expect(() => parseEventsBody('[\n  {"a": 1},\n  {"b"', 'application/json')).toThrow(BadRequest);
   });
 
   it('rejects only the bad lines of NDJSON', () => {

@@ -10,14 +10,17 @@ export type ParsedItem = { ok: true; value: unknown } | { ok: false; errors: Fie
 export function parseEventsBody(text: string, contentType = ''): ParsedItem[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new BadRequest('body is empty: send a JSON array of events, one event object, or NDJSON');
-  const ndjson = /ndjson|jsonl|json-seq/i.test(contentType);
+  const ndjson = /ndjson|jsonl/i.test(contentType);
+  const declaredJson = /^application\/json\b/i.test(contentType);
   if (!ndjson) {
     try {
       return asItems(JSON.parse(trimmed));
     } catch (err) {
       if (err instanceof BadRequest || err instanceof PayloadTooLarge) throw err;
-      // A body of several JSON lines is NDJSON even without the content type.
-      if (!trimmed.includes('\n')) throw new BadRequest(`body is not valid JSON: ${(err as Error).message}`);
+      // Several JSON lines without a declared type are NDJSON; a body declared as JSON must parse whole.
+      if (declaredJson || !trimmed.includes('\n')) {
+        throw new BadRequest(`body is not valid JSON: ${(err as Error).message}`);
+      }
     }
   }
   const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');

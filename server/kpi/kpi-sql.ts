@@ -135,12 +135,12 @@ export async function kpiCounters(
     : { sql: '', params: [] };
   const [handled] = await db.query<Record<string, Num>>(
     `WITH w AS (
-       SELECT contact_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
+       SELECT contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (
-       SELECT contact_id, queue, at_ms FROM events
+       SELECT contact_id, agent_id, queue, at_ms FROM events
        WHERE type = 'queue.left' AND (body->>'outcome') = 'answered' AND contact_id IN (SELECT contact_id FROM w))
      SELECT count(*) AS handled, sum(w.at_ms - a.at_ms) AS handle_ms
-     FROM w ASOF JOIN a ON w.contact_id = a.contact_id AND w.at_ms >= a.at_ms
+     FROM w ASOF JOIN a ON w.contact_id = a.contact_id AND w.agent_id = a.agent_id AND w.at_ms >= a.at_ms
      WHERE true${filter.queue ? ' AND a.queue = ?' : ''}${wrapScope.sql}`,
     [from, to, ...queueParam, ...wrapScope.params],
   );

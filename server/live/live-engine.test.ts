@@ -181,3 +181,19 @@ describe('LiveEngine', () => {
     expect(e.waitingContacts()).toEqual([]);
   });
 });
+
+describe('LiveEngine after a transfer', () => {
+  it("pairs each agent's wrap-up with that agent's own answer", () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T, contactId: 'c', queue: 'q1' }),
+      ev({ type: 'queue.left', at: T + 10_000, contactId: 'c', queue: 'q1', outcome: 'answered', agentId: 'a1' }),
+      ev({ type: 'queue.entered', at: T + 60_000, contactId: 'c', queue: 'q2' }),
+      ev({ type: 'queue.left', at: T + 70_000, contactId: 'c', queue: 'q2', outcome: 'answered', agentId: 'a2' }),
+      ev({ type: 'wrapup.completed', at: T + 100_000, contactId: 'c', agentId: 'a1' }),
+      ev({ type: 'wrapup.completed', at: T + 170_000, contactId: 'c', agentId: 'a2' }),
+    ]);
+    // a1: 10 s -> 100 s = 90 s; a2: 70 s -> 170 s = 100 s
+    expect(e.todayCounters(T + 200_000)).toMatchObject({ handled: 2, handleMs: 190_000 });
+  });
+});

@@ -287,10 +287,10 @@ export class LiveEngine {
     this.#buckets.add(left.at, left.queue, this.#leftContribution(left));
   }
 
-  /** Pairs a wrap-up with the latest answer of the contact at or before it. */
+  /** Pairs a wrap-up with the latest answer of the contact by the same agent at or before it. */
   #pairWrapup(c: Contact, w: Wrapup): void {
     let answer: Answer | null = null;
-    for (const a of c.answers) if (a.at <= w.at) answer = a;
+    for (const a of c.answers) if (a.at <= w.at && a.agentId === w.agentId) answer = a;
     if (answer === w.answer) return;
     if (w.answer) this.#buckets.add(w.at, w.answer.queue, { handled: 1, handleMs: w.at - w.answer.at }, -1);
     w.answer = answer;

@@ -62,11 +62,13 @@ const NAMES = [
   '朱琳',
 ];
 
+// Sales intents escalate most (bots rarely close a contract), so sales gets two of every five people.
 const TEAMS: { team: string; queues: DemoQueue[] }[] = [
   { team: 'Billing', queues: ['billing', 'returns'] },
-  { team: 'Tech', queues: ['tech_support'] },
+  { team: 'Sales', queues: ['sales'] },
+  { team: 'Tech', queues: ['tech_support', 'billing'] },
   { team: 'Sales', queues: ['sales', 'vip_care'] },
-  { team: 'Care', queues: ['vip_care', 'billing', 'returns'] },
+  { team: 'Care', queues: ['vip_care', 'returns', 'tech_support'] },
 ];
 
 export function demoAgents(count: number): DemoAgent[] {
