@@ -39,6 +39,11 @@ async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
   // A bug in one request must not take the wallboards down: log it and keep serving.
   process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
+  if (process.stdout.isTTY) {
+    console.log(
+      `\n  Tandem is running: ${running.url}/wall${running.tandem.config.demo ? '  (demo traffic: TANDEM_DEMO=0 turns it off)' : ''}\n`,
+    );
+  }
   const stop = async (signal: string) => {
     running.tandem.log.info({ signal }, 'shutting down');
     await running.close();

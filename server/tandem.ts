@@ -43,14 +43,18 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
       [from],
     ),
   );
-  // Hour by hour, so a busy day never has to fit in memory at once.
-  const [bounds] = await db.query<{ hi: number | null }>('SELECT max(at_ms) AS hi FROM events');
-  const hi = Math.max(bounds?.hi ?? now, now);
-  for (let t = from; t <= hi; t += 60 * MINUTE) {
+  // Hour by hour, so a busy day never has to fit in memory at once; only hours that hold events, so a
+  // stray far-future timestamp cannot turn start-up into a walk through empty hours.
+  const hours = await db.query<{ h: number }>(
+    'SELECT DISTINCT at_ms // 3600000 AS h FROM events WHERE at_ms >= ? ORDER BY h',
+    [from],
+  );
+  for (const { h } of hours) {
+    const lo = Math.max(from, h * 3_600_000);
     replay(
       await db.query('SELECT body, at_ms FROM events WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, id', [
-        t,
-        t + 60 * MINUTE,
+        lo,
+        (h + 1) * 3_600_000,
       ]),
     );
   }

@@ -148,7 +148,7 @@ export class Simulator {
   #rebalance(): void {
     // About 60% of contacts reach a person for about 4.5 minutes: 2.7 Erlangs per contact/minute.
     const load = this.options.ratePerMinute * arrivalCurve(this.#hour()) * 2.7;
-    const target = Math.min(this.#agents.length, Math.max(4, Math.round(load * 1.3 + 2)));
+    const target = Math.min(this.#agents.length, Math.max(8, Math.round(load * 1.35 + 3)));
     const onShift = this.#agents.filter((a) => a.state !== 'offline');
     if (onShift.length < target) {
       for (const a of this.#agents.filter((x) => x.state === 'offline').slice(0, target - onShift.length)) {

@@ -35,4 +35,21 @@ describe('restart', () => {
       db.cleanup();
     }
   });
+
+  it('starts without walking empty hours when an event carries a far-future time', async () => {
+    const db = tempDbPath();
+    let server = await startTestServer({ dbPath: db.path });
+    try {
+      const at = Date.UTC(2099, 11, 31);
+      await postEvents(server.url, [{ id: 'future', type: 'contact.started', at, contactId: 'f', channel: 'app' }]);
+      await server.close();
+      // Walking every hour up to 2099 would take far longer than the test's timeout.
+      server = await startTestServer({ dbPath: db.path });
+      const live = await (await fetch(`${server.url}/api/live`)).json();
+      expect(live.today.contacts).toBe(0);
+    } finally {
+      await server.close();
+      db.cleanup();
+    }
+  });
 });
