@@ -13,9 +13,11 @@ export class KpiBuckets {
   #buckets = new Map<number, Map<string, KpiCounters>>();
   #today = new Map<string, KpiCounters>();
   #dayStart: number;
+  #dayEnd: number;
 
-  constructor(dayStart: number) {
+  constructor(dayStart: number, dayEnd: number) {
     this.#dayStart = dayStart;
+    this.#dayEnd = dayEnd;
   }
 
   get dayStart(): number {
@@ -29,7 +31,7 @@ export class KpiBuckets {
     if (!bucket) this.#buckets.set(minute, (bucket = new Map()));
     this.#addTo(bucket, ALL, part, sign);
     if (queue !== null) this.#addTo(bucket, queue, part, sign);
-    if (at >= this.#dayStart) {
+    if (at >= this.#dayStart && at < this.#dayEnd) {
       this.#addTo(this.#today, ALL, part, sign);
       if (queue !== null) this.#addTo(this.#today, queue, part, sign);
     }
@@ -65,12 +67,13 @@ export class KpiBuckets {
   }
 
   /** Moves "today" to a new day: recomputes the running totals from the buckets. */
-  rollDay(dayStart: number): void {
+  rollDay(dayStart: number, dayEnd: number): void {
     if (dayStart === this.#dayStart) return;
     this.#dayStart = dayStart;
+    this.#dayEnd = dayEnd;
     this.#today = new Map();
     for (const [minute, rows] of this.#buckets) {
-      if (minute < dayStart) continue;
+      if (minute < dayStart || minute >= dayEnd) continue;
       for (const [key, row] of rows) this.#addTo(this.#today, key, row, 1);
     }
   }

@@ -84,7 +84,8 @@ export class LiveEngine {
     this.timeZone = options.timeZone;
     this.settings = options.settings;
     this.demo = options.demo ?? false;
-    this.#buckets = new KpiBuckets(startOfDay(now, this.timeZone));
+    const dayStart = startOfDay(now, this.timeZone);
+    this.#buckets = new KpiBuckets(dayStart, this.#nextDay(dayStart));
   }
 
   /** Bumped on every change; the hub uses it to skip idle ticks. */
@@ -378,7 +379,12 @@ export class LiveEngine {
 
   #rollDay(now: number): void {
     const dayStart = startOfDay(now, this.timeZone);
-    if (dayStart !== this.#buckets.dayStart) this.#buckets.rollDay(dayStart);
+    if (dayStart !== this.#buckets.dayStart) this.#buckets.rollDay(dayStart, this.#nextDay(dayStart));
+  }
+
+  /** Start of the following day (23 or 25 hours later across a DST change). */
+  #nextDay(dayStart: number): number {
+    return startOfDay(dayStart + 30 * 60 * MINUTE, this.timeZone);
   }
 
   /** The rolling window covers the current minute and the 14 before it. */
