@@ -58,6 +58,18 @@ describe('event contract', () => {
     }
   });
 
+  it('rejects events dated too far in the future of the given clock', () => {
+    const now = Date.UTC(2026, 10, 24, 9);
+    expect(checkEvent({ ...good, at: now + 10 * 60_000 }, now).ok).toBe(true);
+    const r = checkEvent({ ...good, at: now + 60 * 60_000 }, now);
+    expect(!r.ok && r.errors[0]).toEqual({ path: 'at', message: expect.stringMatching(/60 minutes in the future/) });
+  });
+
+  it('rejects ids that are not valid Unicode', () => {
+    const r = checkEvent({ ...good, id: 'x\ud800' });
+    expect(!r.ok && r.errors[0]).toEqual({ path: 'id', message: 'must be valid Unicode (no lone surrogates)' });
+  });
+
   it('enforces string limits', () => {
     const r = checkEvent({ ...good, contactId: 'x'.repeat(LIMITS.idLength + 1) });
     expect(!r.ok && r.errors[0]!.path).toBe('contactId');

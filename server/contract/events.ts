@@ -18,6 +18,8 @@ export const LIMITS = {
   /** Event times outside these bounds are rejected (epoch ms). */
   minAt: Date.UTC(2000, 0, 1),
   maxAt: Date.UTC(2100, 0, 1),
+  /** Events are facts that happened: at most this far ahead of the server's clock (clock skew). */
+  maxFutureMs: 15 * 60_000,
 } as const;
 
 export const CHANNELS = ['voice', 'chat', 'email', 'social', 'app'] as const;
@@ -57,7 +59,12 @@ export function eventTimeMs(at: string | number): number {
   return Date.parse(at);
 }
 
-const id = z.string().min(1, 'must not be empty').max(LIMITS.idLength, `at most ${LIMITS.idLength} characters`);
+const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.idLength, `at most ${LIMITS.idLength} characters`)
+  // A lone surrogate would be stored as U+FFFD, so two different ids could become one.
+  .refine((s) => s.isWellFormed(), 'must be valid Unicode (no lone surrogates)');
 const at = z
   .union([z.string().max(40), z.number()])
   .refine((v) => {
@@ -188,8 +195,11 @@ function pathOf(path: PropertyKey[]): string {
   return path.length === 0 ? '(event)' : path.map(String).join('.');
 }
 
-/** Validates one untrusted value against the contract. Never throws. */
-export function checkEvent(input: unknown): EventCheck {
+/**
+ * Validates one untrusted value against the contract. Never throws. With `now`, events dated more than
+ * `LIMITS.maxFutureMs` after it are rejected (a producer's clock far ahead would pin the wall).
+ */
+export function checkEvent(input: unknown, now?: number): EventCheck {
   const maybeId =
     input && typeof input === 'object' && typeof (input as { id?: unknown }).id === 'string'
       ? ((input as { id: string }).id.slice(0, LIMITS.idLength) as string)
@@ -213,7 +223,21 @@ export function checkEvent(input: unknown): EventCheck {
       errors: parsed.error.issues.slice(0, 20).map((i) => ({ path: pathOf(i.path), message: i.message })),
     };
   }
-  return { ok: true, value: { event: parsed.data, atMs: eventTimeMs(parsed.data.at) } };
+  const atMs = eventTimeMs(parsed.data.at);
+  if (now !== undefined && atMs > now + LIMITS.maxFutureMs) {
+    const ahead = Math.round((atMs - now) / 60_000);
+    return {
+      ok: false,
+      id: parsed.data.id,
+      errors: [
+        {
+          path: 'at',
+          message: `is ${ahead} minutes in the future (server time ${new Date(now).toISOString()}); at most ${LIMITS.maxFutureMs / 60_000} allowed`,
+        },
+      ],
+    };
+  }
+  return { ok: true, value: { event: parsed.data, atMs } };
 }
 
 /** The contract as JSON Schema (draft 2020-12), served at /api/schema. */

@@ -141,7 +141,9 @@ const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
 export function computeKpis(c: KpiCounters): Kpis {
   const botEnded = c.botContained + c.botEscalated + c.botAbandoned;
-  const slDenominator = c.offered - c.shortAbandoned;
+  // Both sides count queue exits in the range, so the rate can never pass 100%. (Dividing exits by
+  // entries, "offered − short abandons", does: contacts queued before the range but answered in it.)
+  const slDenominator = c.answered + c.abandoned + c.transferred;
   return {
     contacts: c.contacts,
     contactsByHandler: { ai: c.contactsAi, hybrid: c.contactsHybrid, human: c.contactsHuman },
@@ -177,10 +179,10 @@ export function computeKpis(c: KpiCounters): Kpis {
 
 /** Plain-language formulas, shown beside the numbers so nobody argues about them. */
 export const KPI_FORMULAS: Record<string, string> = {
-  serviceLevel: 'answered within threshold / (offered − short abandons)',
+  serviceLevel: 'answered within threshold / (answered + abandoned + transferred), short abandons excluded',
   asaSeconds: 'total wait of answered contacts / answered contacts',
   ahtSeconds: '(talk + hold + wrap-up) / handled contacts, from answer to wrap-up completed',
-  abandonRate: 'abandoned (excluding short abandons) / (offered − short abandons)',
+  abandonRate: 'abandoned / (answered + abandoned + transferred), short abandons excluded',
   occupancy: '(on contact + wrap-up time) / (on contact + wrap-up + available time)',
   containmentRate: 'bot sessions contained / bot sessions ended',
   escalationRate: 'bot sessions escalated / bot sessions ended',

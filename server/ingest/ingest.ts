@@ -12,8 +12,10 @@ type Rejection = IngestAck['rejected'][number];
 
 export class Ingest {
   #store: EventStore;
-  constructor(store: EventStore) {
+  #now: () => number;
+  constructor(store: EventStore, options: { now?: () => number } = {}) {
     this.#store = store;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Validates and stores raw values (already parsed JSON). Resolves after the commit. */
@@ -24,12 +26,13 @@ export class Ingest {
   async ingestParsed(items: readonly ParsedItem[]): Promise<IngestAck> {
     const valid: StoredEvent[] = [];
     const rejected: Rejection[] = [];
+    const now = this.#now();
     items.forEach((item, index) => {
       if (!item.ok) {
         rejected.push({ index, errors: item.errors });
         return;
       }
-      const check = checkEvent(item.value);
+      const check = checkEvent(item.value, now);
       if (!check.ok) {
         rejected.push({ index, ...(check.id !== undefined ? { id: check.id } : {}), errors: check.errors });
         return;

@@ -20,9 +20,10 @@ describe('parseEventsBody', () => {
   });
 
   it('rejects only the bad lines of NDJSON', () => {
-    const items = parseEventsBody('{"a":1}\nnope\n{"c":3}', 'application/x-ndjson');
+    const items = parseEventsBody('{"a":1}\n\nnope\n{"c":3}', 'application/x-ndjson');
     expect(items.map((i) => i.ok)).toEqual([true, false, true]);
-    expect(items[1]).toMatchObject({ ok: false, errors: [{ path: '(line 2)' }] });
+    // index 1 among the events, line 3 of the body
+    expect(items[1]).toMatchObject({ ok: false, errors: [{ path: '(line 3)' }] });
   });
 
   it('refuses batches over the limit', () => {

@@ -23,15 +23,19 @@ export function parseEventsBody(text: string, contentType = ''): ParsedItem[] {
       }
     }
   }
-  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // An item's index counts events (blank lines skipped); its error names the line of the trimmed body.
+  const lines = trimmed
+    .split(/\r?\n/)
+    .map((text, i) => ({ text, line: i + 1 }))
+    .filter((l) => l.text.trim() !== '');
   if (lines.length > LIMITS.batchEvents) throw tooMany(lines.length);
-  return lines.map((line, i) => {
+  return lines.map(({ text, line }) => {
     try {
-      return { ok: true, value: JSON.parse(line) } as const;
+      return { ok: true, value: JSON.parse(text) } as const;
     } catch (err) {
       return {
         ok: false,
-        errors: [{ path: `(line ${i + 1})`, message: `not valid JSON: ${(err as Error).message}` }],
+        errors: [{ path: `(line ${line})`, message: `not valid JSON: ${(err as Error).message}` }],
       } as const;
     }
   });

@@ -25,7 +25,8 @@ describe('LiveEngine', () => {
       ev({ type: 'queue.left', at: T + 12_000, contactId: 'c1', queue: 'billing', outcome: 'answered', agentId: 'a' }),
     ]);
     q = e.snapshot(T + 13_000).queues.find((x) => x.queue === 'billing')!;
-    expect(q).toMatchObject({ waiting: 1, oldestEnteredAt: T + 5000, answered: 1, serviceLevel: 0.5, asaSeconds: 12 });
+    // Service level counts exits only: the one still waiting does not count yet.
+    expect(q).toMatchObject({ waiting: 1, oldestEnteredAt: T + 5000, answered: 1, serviceLevel: 1, asaSeconds: 12 });
   });
 
   it('reaches the same numbers when a queue exit arrives before its entry', () => {
@@ -195,5 +196,75 @@ describe('LiveEngine after a transfer', () => {
     ]);
     // a1: 10 s -> 100 s = 90 s; a2: 70 s -> 170 s = 100 s
     expect(e.todayCounters(T + 200_000)).toMatchObject({ handled: 2, handleMs: 190_000 });
+  });
+});
+
+describe('LiveEngine gauges follow event time, not arrival order', () => {
+  it('closes a bot session whose start arrives after its end', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'bot.ended', at: T + 30_000, contactId: 'c', outcome: 'escalated', reason: 'policy' }),
+      ev({ type: 'queue.entered', at: T + 31_000, contactId: 'c', queue: 'q' }),
+      ev({ type: 'bot.started', at: T, contactId: 'c' }),
+    ]);
+    expect(e.snapshot(T + 60_000).bots.active).toBe(0);
+  });
+
+  it('shows a contact resumed when the hold arrives after the resume', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.left', at: T, contactId: 'c', queue: 'q', outcome: 'answered', agentId: 'a' }),
+      ev({ type: 'agent.state', at: T, agentId: 'a', state: 'on_contact' }),
+      ev({ type: 'contact.resumed', at: T + 20_000, contactId: 'c', agentId: 'a' }),
+      ev({ type: 'contact.held', at: T + 10_000, contactId: 'c', agentId: 'a' }),
+    ]);
+    expect(e.snapshot(T + 30_000).agents[0]!.onHold).toBe(false);
+  });
+
+  it('keeps a contact waiting when an earlier contact.ended arrives late', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'queue.entered', at: T + 10_000, contactId: 'c', queue: 'q' }),
+      ev({ type: 'contact.ended', at: T, contactId: 'c' }),
+    ]);
+    expect(e.waitingContacts()).toHaveLength(1);
+  });
+});
+
+describe('LiveEngine memory', () => {
+  it('drops agents logged off for the retention window and queues nobody uses any more', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'agent.state', at: T, agentId: 'gone', state: 'offline', queues: ['old_queue'] }),
+      ev({ type: 'agent.state', at: T, agentId: 'here', state: 'available', queues: ['q'] }),
+    ]);
+    const later = T + 30 * 3_600_000;
+    e.prune(later);
+    const s = e.snapshot(later);
+    expect(s.agents.map((a) => a.agentId)).toEqual(['here']);
+    expect(s.queues.map((q) => q.queue)).toEqual(['q']);
+  });
+});
+
+describe('LiveEngine rates', () => {
+  it('never shows a service level above 100% when yesterday’s queue is answered today', () => {
+    const e = engine();
+    const midnight = DAY;
+    e.apply(
+      [1, 2, 3].flatMap((i) => [
+        ev({ type: 'queue.entered', at: midnight - 10_000, contactId: `y${i}`, queue: 'q' }),
+        ev({
+          type: 'queue.left',
+          at: midnight + 5_000,
+          contactId: `y${i}`,
+          queue: 'q',
+          outcome: 'answered',
+          agentId: 'a',
+        }),
+      ]),
+    );
+    const k = e.snapshot(midnight + 60_000).today;
+    expect(k.offered).toBe(0);
+    expect(k.serviceLevel).toBe(1);
   });
 });

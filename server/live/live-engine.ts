@@ -32,7 +32,11 @@ type Contact = {
   channel: Channel | null;
   touchedBot: boolean;
   escalated: boolean;
-  botOpen: boolean;
+  /** Latest event times of the moments that open and close a bot session or a hold. */
+  botStartAt: number | null;
+  botEndAt: number | null;
+  heldAt: number | null;
+  resumedAt: number | null;
   counted: { handler: Handler; at: number } | null;
   entries: Entry[];
   lefts: Left[];
@@ -40,7 +44,6 @@ type Contact = {
   wrapups: Wrapup[];
   convertedAt: number | null;
   endedAt: number | null;
-  held: boolean;
   lastAt: number;
 };
 
@@ -107,7 +110,10 @@ export class LiveEngine {
         channel: null,
         touchedBot: false,
         escalated: false,
-        botOpen: false,
+        botStartAt: null,
+        botEndAt: null,
+        heldAt: null,
+        resumedAt: null,
         counted: null,
         entries: [],
         lefts: [],
@@ -115,7 +121,6 @@ export class LiveEngine {
         wrapups: [],
         convertedAt: null,
         endedAt: null,
-        held: false,
         lastAt: at,
       };
       this.#contacts.set(id, c);
@@ -142,7 +147,7 @@ export class LiveEngine {
         const c = this.#contact(e.contactId, at);
         b.add(at, null, { botSessions: 1 });
         c.touchedBot = true;
-        if (c.endedAt === null && !c.lefts.length) c.botOpen = true;
+        c.botStartAt = Math.max(c.botStartAt ?? at, at);
         this.#classify(c);
         break;
       }
@@ -156,7 +161,7 @@ export class LiveEngine {
           e.outcome === 'escalated' ? { [key]: 1, escalationReasons: { [e.reason ?? 'other']: 1 } } : { [key]: 1 },
         );
         c.touchedBot = true;
-        c.botOpen = false;
+        c.botEndAt = Math.max(c.botEndAt ?? at, at);
         if (e.outcome === 'escalated') c.escalated = true;
         this.#classify(c);
         break;
@@ -167,7 +172,6 @@ export class LiveEngine {
         b.add(at, e.queue, { offered: 1 });
         c.entries.push({ queue: e.queue, at });
         c.entries.sort(byTime);
-        c.botOpen = false;
         for (const left of c.lefts) if (left.queue === e.queue) this.#pairLeft(c, left);
         this.#refreshWaiting(c, e.queue);
         break;
@@ -195,14 +199,13 @@ export class LiveEngine {
       case 'contact.held':
       case 'contact.resumed': {
         const c = this.#contact(e.contactId, at);
-        c.held = e.type === 'contact.held';
+        if (e.type === 'contact.held') c.heldAt = Math.max(c.heldAt ?? at, at);
+        else c.resumedAt = Math.max(c.resumedAt ?? at, at);
         break;
       }
       case 'contact.ended': {
         const c = this.#contact(e.contactId, at);
-        c.endedAt = at;
-        c.botOpen = false;
-        c.held = false;
+        c.endedAt = Math.max(c.endedAt ?? at, at);
         for (const q of new Set(c.entries.map((en) => en.queue))) this.#refreshWaiting(c, q);
         break;
       }
@@ -304,7 +307,7 @@ export class LiveEngine {
     for (const en of c.entries) if (en.queue === queue) entryAt = en.at;
     const exited = entryAt !== null && c.lefts.some((l) => l.queue === queue && l.at >= entryAt);
     let waiting = this.#waiting.get(queue);
-    if (entryAt !== null && !exited && c.endedAt === null) {
+    if (entryAt !== null && !exited && (c.endedAt === null || c.endedAt < entryAt)) {
       if (!waiting) this.#waiting.set(queue, (waiting = new Map()));
       waiting.set(c.id, entryAt);
     } else {
@@ -418,11 +421,23 @@ export class LiveEngine {
         remote: a.remote,
         contactId: contact ? contact.id : null,
         channel: contact?.channel ?? null,
-        onHold: contact?.held ?? false,
+        onHold: contact ? isHeld(contact) : false,
       });
     }
     agents.sort((x, y) => x.agentId.localeCompare(y.agentId));
 
+    // One pass over agents builds the per-queue staffing, instead of queues × agents.
+    const staffing = new Map<string, { staffed: number; available: number; onContact: number }>();
+    for (const a of agents) {
+      if (a.state === 'offline') continue;
+      for (const q of a.queues) {
+        let st = staffing.get(q);
+        if (!st) staffing.set(q, (st = { staffed: 0, available: 0, onContact: 0 }));
+        st.staffed++;
+        if (a.state === 'available') st.available++;
+        if (a.state === 'on_contact') st.onContact++;
+      }
+    }
     const queueNames = new Set([...this.#queuesSeen, ...this.#buckets.todayQueues()]);
     const queues: QueueLive[] = [];
     let escalatedWaitingAll = 0;
@@ -439,24 +454,16 @@ export class LiveEngine {
         }
       }
       escalatedWaitingAll += escalated;
-      let staffed = 0;
-      let available = 0;
-      let onContact = 0;
-      for (const a of agents) {
-        if (!a.queues.includes(queue) || a.state === 'offline') continue;
-        staffed++;
-        if (a.state === 'available') available++;
-        if (a.state === 'on_contact') onContact++;
-      }
+      const staff = staffing.get(queue);
       const k = computeKpis(this.#buckets.today(queue));
       queues.push({
         queue,
         waiting: waiting?.size ?? 0,
         oldestEnteredAt: oldest,
         escalatedWaiting: escalated,
-        agentsStaffed: staffed,
-        agentsAvailable: available,
-        agentsOnContact: onContact,
+        agentsStaffed: staff?.staffed ?? 0,
+        agentsAvailable: staff?.available ?? 0,
+        agentsOnContact: staff?.onContact ?? 0,
         offered: k.offered,
         answered: k.answered,
         abandoned: k.abandoned,
@@ -468,7 +475,7 @@ export class LiveEngine {
     }
 
     let activeBots = 0;
-    for (const c of this.#contacts.values()) if (c.botOpen) activeBots++;
+    for (const c of this.#contacts.values()) if (inBot(c)) activeBots++;
 
     const handlerSeries: HandlerPoint[] = [];
     const thisMinute = floorMinute(now);
@@ -517,13 +524,40 @@ export class LiveEngine {
       this.#contacts.delete(id);
       for (const w of this.#waiting.values()) w.delete(id);
     }
-    for (const a of this.#agents.values()) {
+    for (const [id, a] of this.#agents) {
+      const last = a.timeline.at(-1);
+      // An agent logged off (or silent) for the whole retention window leaves the board.
+      if (!last || (last.at < horizon && (last.state === 'offline' || last.at < now - 2 * RETAIN_MS))) {
+        this.#agents.delete(id);
+        continue;
+      }
       // Keep the last mark before the horizon: it is the state the agent was in when the horizon began.
       let firstKept = 0;
       while (firstKept + 1 < a.timeline.length && a.timeline[firstKept + 1]!.at <= horizon) firstKept++;
       if (firstKept > 0) a.timeline.splice(0, firstKept);
     }
+    // Queues stay listed while they have contacts, counters today, or someone staffing them.
+    this.#queuesSeen = new Set(this.#buckets.todayQueues());
+    for (const [queue, waiting] of this.#waiting) {
+      if (waiting.size > 0) this.#queuesSeen.add(queue);
+      else this.#waiting.delete(queue);
+    }
+    for (const a of this.#agents.values()) {
+      if (a.timeline.at(-1)?.state !== 'offline') for (const q of a.queues) this.#queuesSeen.add(q);
+    }
   }
+}
+
+/** In a bot now: the latest bot start is later than every end of it (bot end, queue entry, contact end). */
+function inBot(c: Contact): boolean {
+  if (c.botStartAt === null) return false;
+  const closedAt = Math.max(c.botEndAt ?? -Infinity, c.endedAt ?? -Infinity, c.entries.at(-1)?.at ?? -Infinity);
+  return closedAt < c.botStartAt;
+}
+
+function isHeld(c: Contact): boolean {
+  if (c.heldAt === null) return false;
+  return Math.max(c.resumedAt ?? -Infinity, c.endedAt ?? -Infinity) < c.heldAt;
 }
 
 function compareMarks(a: AgentMark, b: AgentMark): number {

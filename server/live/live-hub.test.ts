@@ -58,6 +58,42 @@ describe('LiveHub', () => {
     expect(s.sent.at(-1)?.type).toBe('heartbeat');
   });
 
+  it('delivers every change even when a reader takes a snapshot between ticks', () => {
+    const { hub, enter, advance } = setup();
+    const s = new FakeSocket();
+    hub.connect(s);
+    let state = (s.sent[0] as Extract<ServerMessage, { type: 'snapshot' }>).snapshot;
+    for (let i = 0; i < 3; i++) {
+      enter('q');
+      expect(hub.current().queues[0]!.waiting).toBe(i + 1);
+      advance(100);
+      hub.tick();
+    }
+    for (const m of s.sent.slice(1)) if (m.type === 'delta') state = applyDelta(state, m);
+    expect(state.queues[0]!.waiting).toBe(3);
+  });
+
+  it('gives a client that connects between ticks the next tick as a snapshot, then deltas in sequence', () => {
+    const { hub, enter, advance } = setup();
+    hub.connect(new FakeSocket());
+    enter('q');
+    const late = new FakeSocket();
+    hub.connect(late);
+    expect(late.sent).toHaveLength(0);
+    advance(100);
+    hub.tick();
+    enter('q');
+    advance(100);
+    hub.tick();
+    expect(late.sent.map((m) => m.type)).toEqual(['snapshot', 'delta']);
+    const [snap, delta] = late.sent as [
+      Extract<ServerMessage, { type: 'snapshot' }>,
+      Extract<ServerMessage, { type: 'delta' }>,
+    ];
+    expect(delta.seq).toBe(snap.seq + 1);
+    expect(applyDelta(snap.snapshot, delta).queues[0]!.waiting).toBe(2);
+  });
+
   it('never queues for a slow client: it skips ticks and later gets the latest snapshot', () => {
     const { hub, enter, advance } = setup();
     const slow = new FakeSocket();

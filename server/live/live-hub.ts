@@ -34,6 +34,7 @@ export class LiveHub {
   #last: LiveSnapshot | null = null;
   #lastVersion = -1;
   #lastSentAt = 0;
+  #readCache: { version: number; snapshot: LiveSnapshot } | null = null;
   #opts: Required<LiveHubOptions>;
 
   constructor(engine: LiveEngine, options: LiveHubOptions = {}) {
@@ -66,12 +67,16 @@ export class LiveHub {
   }
 
   /** The latest snapshot (computed now if the engine changed since the last tick). */
+  /**
+   * The latest state for a one-off reader (GET /api/live). It never moves the baseline the next tick
+   * diffs against: only a tick does, so every change reaches every connected client.
+   */
   current(): LiveSnapshot {
-    if (!this.#last || this.#engine.version !== this.#lastVersion) {
-      this.#lastVersion = this.#engine.version;
-      this.#last = this.#engine.snapshot(this.#opts.now());
+    if (this.#last && this.#engine.version === this.#lastVersion) return this.#last;
+    if (!this.#readCache || this.#readCache.version !== this.#engine.version) {
+      this.#readCache = { version: this.#engine.version, snapshot: this.#engine.snapshot(this.#opts.now()) };
     }
-    return this.#last;
+    return this.#readCache.snapshot;
   }
 
   /** Registers a socket; returns a handle to deliver its messages and to remove it. */
@@ -82,7 +87,14 @@ export class LiveHub {
     }
     const client: Client = { socket, needsSnapshot: false, blockedSince: null };
     this.#clients.add(client);
-    this.#sendSnapshot(client, this.current());
+    // The first message must be the tick baseline itself, so the next delta applies to it exactly.
+    // When events arrived since the last tick, the client waits for the next tick (at most 100 ms).
+    if (this.#last && this.#engine.version === this.#lastVersion) {
+      this.#sendSnapshot(client, this.#last);
+    } else {
+      client.needsSnapshot = true;
+      if (!this.#last) this.tick(true);
+    }
     return {
       resync: () => {
         client.needsSnapshot = true;
@@ -100,10 +112,10 @@ export class LiveHub {
   }
 
   /** One coalescing step: called by the timer, and directly by tests. */
-  tick(): void {
+  tick(force = false): void {
     const now = this.#opts.now();
     const changed = this.#engine.version !== this.#lastVersion;
-    if (!changed && now - this.#lastSentAt < this.#opts.heartbeatMs) return;
+    if (!force && !changed && now - this.#lastSentAt < this.#opts.heartbeatMs) return;
     const prev = this.#last;
     this.#lastVersion = this.#engine.version;
     const next = this.#engine.snapshot(now);

@@ -122,6 +122,9 @@ describe('HTTP API', () => {
     expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['channel', 'from']);
     const backwards = await app.request(`/api/kpis?from=${T}&to=${T - 1}`);
     expect(backwards.status).toBe(400);
+    for (const q of ['from=1&to=99999999999999999', 'to=9223372036854775808', 'from=1']) {
+      expect((await app.request(`/api/kpis?${q}`)).status, q).toBe(400);
+    }
   });
 
   it('rejects oversized batches with 413 and stores nothing of them', async () => {

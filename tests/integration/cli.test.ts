@@ -16,7 +16,7 @@ describe('tandem CLI', () => {
   it('imports NDJSON into the local database and reports rejected events by position', async () => {
     const db = tempDbPath();
     const file = join(dirname(db.path), 'events.ndjson');
-    const at = Date.UTC(2026, 10, 24, 9);
+    const at = Date.UTC(2026, 0, 5, 9);
     writeFileSync(
       file,
       [

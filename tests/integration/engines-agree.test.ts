@@ -31,7 +31,7 @@ describe('live and SQL engines agree', () => {
     inOrder = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, now);
     shuffled = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, now);
     const storeA = new EventStore(db, { onCommitted: (es) => inOrder.apply(es) });
-    const ingest = new Ingest(storeA);
+    const ingest = new Ingest(storeA, { now: () => now });
     for (let i = 0; i < events.length; i += 2000) await ingest.ingest(events.slice(i, i + 2000));
 
     // The same events, shuffled in chunks and with duplicates, into a second engine.
@@ -43,7 +43,7 @@ describe('live and SQL engines agree', () => {
     }
     const db2 = await openDatabase(':memory:');
     await migrate(db2);
-    const ingest2 = new Ingest(new EventStore(db2, { onCommitted: (es) => shuffled.apply(es) }));
+    const ingest2 = new Ingest(new EventStore(db2, { onCommitted: (es) => shuffled.apply(es) }), { now: () => now });
     for (let i = 0; i < mixed.length; i += 3000) await ingest2.ingest(mixed.slice(i, i + 3000));
     await db2.close();
   });

@@ -117,3 +117,39 @@ describe('websockets on a real port', () => {
     ws.close();
   });
 });
+
+describe('websocket ingest back-pressure', () => {
+  it('acknowledges every batch of a producer that floods faster than commits', async () => {
+    const db = tempDbPath();
+    const server = await startTestServer({ dbPath: db.path });
+    try {
+      const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws/ingest');
+      await new Promise((r) => ws.once('open', r));
+      const batches = 40;
+      const acks: { accepted: number }[] = [];
+      const done = new Promise<void>((resolve) =>
+        ws.on('message', (d) => {
+          acks.push(JSON.parse(String(d)));
+          if (acks.length === batches) resolve();
+        }),
+      );
+      const at = Date.now() - 60_000;
+      for (let b = 0; b < batches; b++) {
+        const events = Array.from({ length: 500 }, (_, i) => ({
+          id: `flood-${b}-${i}`,
+          type: 'contact.started',
+          at,
+          contactId: `fc-${b}-${i}`,
+          channel: 'chat',
+        }));
+        ws.send(JSON.stringify({ batch: `b${b}`, events }));
+      }
+      await done;
+      expect(acks.reduce((n, a) => n + a.accepted, 0)).toBe(batches * 500);
+      ws.close();
+    } finally {
+      await server.close();
+      db.cleanup();
+    }
+  });
+});

@@ -8,6 +8,10 @@ import { parseEventsBody, type ParsedItem } from '../../ingest/parse-body.ts';
 import type { Tandem } from '../../tandem.ts';
 import { HttpError, PayloadTooLarge } from '../errors.ts';
 
+/** Batches one websocket producer may have waiting for their commit before we stop reading its socket. */
+const MAX_IN_FLIGHT = 4;
+type PausableSocket = { pause(): void; resume(): void };
+
 export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null): Hono {
   const app = new Hono();
 
@@ -30,13 +34,27 @@ export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null
     app.get(
       '/ws/ingest',
       upgradeWebSocket(() => {
-        // Messages are handled one after another so acknowledgements come back in order.
+        // Messages are handled one after another so acknowledgements come back in order. A producer
+        // that sends faster than we commit is paused (TCP back-pressure) instead of queued in memory.
         let chain = Promise.resolve();
+        let inFlight = 0;
+        let paused = false;
         return {
           onMessage(event, ws) {
+            const raw = ws.raw as PausableSocket | undefined;
+            inFlight++;
+            if (inFlight >= MAX_IN_FLIGHT && raw && !paused) {
+              raw.pause();
+              paused = true;
+            }
             chain = chain.then(async () => {
               const reply = await handleIngestMessage(t, event.data);
               if (ws.readyState === 1) ws.send(JSON.stringify(reply));
+              inFlight--;
+              if (paused && inFlight < MAX_IN_FLIGHT / 2 && raw) {
+                raw.resume();
+                paused = false;
+              }
             });
           },
         };

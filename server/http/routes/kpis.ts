@@ -1,7 +1,7 @@
 /** KPIs for any past range, computed in DuckDB: GET /api/kpis?from=&to=&queue=&channel= */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CHANNELS, eventTimeMs } from '../../contract/events.ts';
+import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
 import { computeKpis } from '../../contract/kpis.ts';
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
 import type { Tandem } from '../../tandem.ts';
@@ -11,9 +11,12 @@ import { BadRequest } from '../errors.ts';
 const time = z
   .string()
   .transform((v, ctx) => {
-    const ms = /^\d+$/.test(v) ? Number(v) : eventTimeMs(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be RFC 3339 with offset or epoch milliseconds' });
+    const ms = /^\d{1,15}$/.test(v) ? Number(v) : eventTimeMs(v);
+    if (!Number.isFinite(ms) || ms < LIMITS.minAt || ms > LIMITS.maxAt) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be RFC 3339 with offset or epoch milliseconds, between 2000 and 2100',
+      });
       return z.NEVER;
     }
     return ms;
