@@ -1,0 +1,247 @@
+/**
+ * Shared helpers for the benchmarks: a real Tandem server in a child process (free port, temporary
+ * DuckDB file, demo off), health polling, process CPU time, percentiles and machine facts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'tandem.js');
+
+/** True when `importMetaUrl` is the module node was asked to run (so each script can run alone). */
+export function isMain(importMetaUrl: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && pathToFileURL(entry).href === importMetaUrl;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Wall-clock time in ms with sub-millisecond resolution, comparable across processes on this machine. */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type Health = {
+  status: string;
+  database: { status: string; events: number; contacts: number };
+  liveClients: number;
+};
+
+export type BenchServer = {
+  url: string;
+  pid: number;
+  dbPath: string;
+  health(): Promise<Health>;
+  /** CPU seconds (user + system, all threads) the server process has used so far; null off Linux. */
+  cpuSeconds(): number | null;
+  /** Resident memory of the server process in MiB; null off Linux. */
+  rssMiB(): number | null;
+  stop(): Promise<void>;
+};
+
+const children = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Never leave a server or client process behind when the benchmark itself is stopped.
+  process.once('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of children) child.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
+/** Registers a child process so it is killed if the benchmark exits early. */
+export function track(child: ChildProcess): void {
+  installExitHook();
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+/**
+ * Starts `node bin/tandem.js serve` on a free port of 127.0.0.1 with a fresh DuckDB file.
+ * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server).
+ */
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+  const dbPath = join(dir, 'bench.duckdb');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TANDEM_DB: dbPath,
+      TANDEM_DEMO: '0',
+      TANDEM_TZ: 'UTC',
+      TANDEM_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+
+  const health = async (): Promise<Health> => {
+    const res = await fetch(`${url}/api/health`);
+    if (!res.ok) throw new Error(`health answered ${res.status}`);
+    return (await res.json()) as Health;
+  };
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited during start-up:\n${output}`);
+    try {
+      const h = await health();
+      if (h.status === 'ok') break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy within 60 s:\n${output}`);
+    }
+    await sleep(100);
+  }
+
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    dbPath,
+    health,
+    cpuSeconds: () => processCpuSeconds(pid),
+    rssMiB: () => processRssMiB(pid),
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timeout = sleep(15_000).then(() => {
+          if (!exited) child.kill('SIGKILL');
+        });
+        await Promise.race([exitPromise, timeout]);
+        await exitPromise;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** user + system CPU seconds of a process, from /proc (Linux); null elsewhere. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return (utime + stime) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+export function processRssMiB(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (all cores, all processes), from /proc/stat; null elsewhere. */
+export function machineBusySeconds(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds used by this process so far. */
+export function selfCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Nearest-rank percentile of an ascending array (p in 0..100); NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export type MachineInfo = {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+};
+
+export function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** A plain text table for the console. */
+export function table(rows: (string | number)[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
+  return rows
+    .map((row) => row.map((cell, i) => String(cell).padEnd(widths[i]!)).join('  '))
+    .join('\n')
+    .replace(/ +$/gm, '');
+}
