@@ -58,6 +58,8 @@ type Agent = {
   timeline: AgentMark[];
   contactId: string | null;
   contactAt: number;
+  /** Closed-interval sums from a range start to the last mark, kept until the timeline changes. */
+  occupancy: Map<number, { busyMs: number; availableMs: number; marks: number; lastAt: number }>;
 };
 
 export type LiveEngineOptions = {
@@ -81,6 +83,8 @@ export class LiveEngine {
   /** queue -> contactId -> entry time, for contacts waiting now. */
   #waiting = new Map<string, Map<string, number>>();
   #queuesSeen = new Set<string>();
+  /** Contacts in a bot session now, kept per event so a snapshot need not scan every contact. */
+  #inBot = new Set<string>();
   #version = 0;
 
   constructor(options: LiveEngineOptions, now = Date.now()) {
@@ -129,7 +133,22 @@ export class LiveEngine {
     return c;
   }
 
-  #applyOne({ event: e, atMs: at }: StoredEvent): void {
+  #applyOne(se: StoredEvent): void {
+    this.#applyEvent(se);
+    const e = se.event;
+    if (
+      e.type === 'bot.started' ||
+      e.type === 'bot.ended' ||
+      e.type === 'queue.entered' ||
+      e.type === 'contact.ended'
+    ) {
+      const c = this.#contacts.get(e.contactId);
+      if (c && inBot(c)) this.#inBot.add(c.id);
+      else this.#inBot.delete(e.contactId);
+    }
+  }
+
+  #applyEvent({ event: e, atMs: at }: StoredEvent): void {
     const b = this.#buckets;
     switch (e.type) {
       case 'contact.started': {
@@ -328,6 +347,7 @@ export class LiveEngine {
         timeline: [],
         contactId: null,
         contactAt: -Infinity,
+        occupancy: new Map(),
       };
       this.#agents.set(id, a);
     }
@@ -349,24 +369,43 @@ export class LiveEngine {
     let i = a.timeline.length;
     while (i > 0 && compareMarks(a.timeline[i - 1]!, mark) > 0) i--;
     a.timeline.splice(i, 0, mark);
+    a.occupancy.clear();
     if (e.state !== 'on_contact' && e.state !== 'wrap_up' && i === a.timeline.length - 1) {
       a.contactId = null;
     }
   }
 
-  /** On-contact/wrap-up and available time of all agents within [from, to). */
+  /**
+   * On-contact/wrap-up and available time of all agents within [from, to). Each agent's closed intervals
+   * (mark to next mark) are summed once per range start and cached until its timeline changes, so a
+   * tick costs one step per agent, not one per state change of the day.
+   */
   #occupancy(from: number, to: number): Pick<KpiCounters, 'busyMs' | 'availableMs'> {
     let busyMs = 0;
     let availableMs = 0;
     for (const a of this.#agents.values()) {
       const t = a.timeline;
-      for (let i = 0; i < t.length; i++) {
-        const start = Math.max(t[i]!.at, from);
-        const end = Math.min(i + 1 < t.length ? t[i + 1]!.at : to, to);
-        if (end <= start) continue;
-        const s = t[i]!.state;
-        if (s === 'on_contact' || s === 'wrap_up') busyMs += end - start;
-        else if (s === 'available') availableMs += end - start;
+      const last = t.at(-1);
+      if (!last) continue;
+      if (last.at > to) {
+        // Marks after the end of the range (clock skew): the slow, exact walk.
+        const o = sumIntervals(t, from, to, 0);
+        busyMs += o.busyMs;
+        availableMs += o.availableMs;
+        continue;
+      }
+      let closed = a.occupancy.get(from);
+      if (!closed) {
+        if (a.occupancy.size > 4) a.occupancy.clear();
+        closed = { ...sumIntervals(t, from, Infinity, 1), marks: t.length, lastAt: last.at };
+        a.occupancy.set(from, closed);
+      }
+      busyMs += closed.busyMs;
+      availableMs += closed.availableMs;
+      const start = Math.max(last.at, from);
+      if (to > start) {
+        if (last.state === 'on_contact' || last.state === 'wrap_up') busyMs += to - start;
+        else if (last.state === 'available') availableMs += to - start;
       }
     }
     return { busyMs, availableMs };
@@ -474,8 +513,7 @@ export class LiveEngine {
       });
     }
 
-    let activeBots = 0;
-    for (const c of this.#contacts.values()) if (inBot(c)) activeBots++;
+    const activeBots = this.#inBot.size;
 
     const handlerSeries: HandlerPoint[] = [];
     const thisMinute = floorMinute(now);
@@ -522,6 +560,7 @@ export class LiveEngine {
       const idle = c.lastAt < horizon || (c.endedAt !== null && c.lastAt < now - 4 * 60 * MINUTE);
       if (!idle) continue;
       this.#contacts.delete(id);
+      this.#inBot.delete(id);
       for (const w of this.#waiting.values()) w.delete(id);
     }
     for (const [id, a] of this.#agents) {
@@ -534,7 +573,10 @@ export class LiveEngine {
       // Keep the last mark before the horizon: it is the state the agent was in when the horizon began.
       let firstKept = 0;
       while (firstKept + 1 < a.timeline.length && a.timeline[firstKept + 1]!.at <= horizon) firstKept++;
-      if (firstKept > 0) a.timeline.splice(0, firstKept);
+      if (firstKept > 0) {
+        a.timeline.splice(0, firstKept);
+        a.occupancy.clear();
+      }
     }
     // Queues stay listed while they have contacts, counters today, or someone staffing them.
     this.#queuesSeen = new Set(this.#buckets.todayQueues());
@@ -546,6 +588,36 @@ export class LiveEngine {
       if (a.timeline.at(-1)?.state !== 'offline') for (const q of a.queues) this.#queuesSeen.add(q);
     }
   }
+}
+
+/**
+ * Sums state intervals of a sorted timeline clipped to [from, to); the last `skipLast` marks are left out
+ * (the open interval). Starts at the mark in force at `from`, found by binary search.
+ */
+function sumIntervals(
+  t: readonly AgentMark[],
+  from: number,
+  to: number,
+  skipLast: number,
+): Pick<KpiCounters, 'busyMs' | 'availableMs'> {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid]!.at <= from) lo = mid;
+    else hi = mid - 1;
+  }
+  let busyMs = 0;
+  let availableMs = 0;
+  for (let i = lo; i < t.length - skipLast; i++) {
+    const start = Math.max(t[i]!.at, from);
+    const end = Math.min(i + 1 < t.length ? t[i + 1]!.at : to, to);
+    if (end <= start) continue;
+    const state = t[i]!.state;
+    if (state === 'on_contact' || state === 'wrap_up') busyMs += end - start;
+    else if (state === 'available') availableMs += end - start;
+  }
+  return { busyMs, availableMs };
 }
 
 /** In a bot now: the latest bot start is later than every end of it (bot end, queue entry, contact end). */

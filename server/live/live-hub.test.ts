@@ -10,8 +10,8 @@ class FakeSocket implements LiveSocket {
   sent: ServerMessage[] = [];
   bufferedAmount = 0;
   closed: { code?: number; reason?: string } | null = null;
-  send(data: string) {
-    this.sent.push(serverMessageSchema.parse(JSON.parse(data)));
+  send(data: string | Buffer) {
+    this.sent.push(serverMessageSchema.parse(JSON.parse(data.toString())));
   }
   close(code?: number, reason?: string) {
     this.closed = { code, reason };

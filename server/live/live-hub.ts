@@ -8,7 +8,8 @@ import { diffSnapshots, isDeltaEmpty, type LiveSnapshot, type ServerMessage } fr
 import type { LiveEngine } from './live-engine.ts';
 
 export type LiveSocket = {
-  send(data: string): void;
+  /** A text frame; a Buffer is the UTF-8 of the text, encoded once for all clients. */
+  send(data: string | Buffer): void;
   readonly bufferedAmount: number;
   close(code?: number, reason?: string): void;
 };
@@ -105,7 +106,7 @@ export class LiveHub {
     };
   }
 
-  #sendSnapshot(client: Client, snapshot: LiveSnapshot, serialised?: string): void {
+  #sendSnapshot(client: Client, snapshot: LiveSnapshot, serialised?: Buffer): void {
     const msg: ServerMessage = { type: 'snapshot', seq: this.#seq, snapshot };
     client.socket.send(serialised ?? JSON.stringify(msg));
     client.needsSnapshot = false;
@@ -113,6 +114,8 @@ export class LiveHub {
 
   /** One coalescing step: called by the timer, and directly by tests. */
   tick(force = false): void {
+    // Nobody to tell: skip the work. A client that connects later gets a fresh snapshot.
+    if (!force && this.#clients.size === 0) return;
     const now = this.#opts.now();
     const changed = this.#engine.version !== this.#lastVersion;
     if (!force && !changed && now - this.#lastSentAt < this.#opts.heartbeatMs) return;
@@ -121,15 +124,16 @@ export class LiveHub {
     const next = this.#engine.snapshot(now);
     this.#last = next;
     this.#lastSentAt = now;
-    let payload: string;
+    // Serialised and UTF-8 encoded once per tick, then the same bytes go to every client.
+    let payload: Buffer;
     const delta = prev ? diffSnapshots(prev, next, this.#seq + 1) : null;
     if (delta && !isDeltaEmpty(delta)) {
       this.#seq++;
-      payload = JSON.stringify(delta);
+      payload = Buffer.from(JSON.stringify(delta));
     } else {
-      payload = JSON.stringify({ type: 'heartbeat', seq: this.#seq, now } satisfies ServerMessage);
+      payload = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.#seq, now } satisfies ServerMessage));
     }
-    let snapshotPayload: string | undefined;
+    let snapshotPayload: Buffer | undefined;
     for (const client of this.#clients) {
       if (client.socket.bufferedAmount > this.#opts.softLimitBytes) {
         client.blockedSince ??= now;
@@ -143,11 +147,9 @@ export class LiveHub {
       client.blockedSince = null;
       try {
         if (client.needsSnapshot) {
-          snapshotPayload ??= JSON.stringify({
-            type: 'snapshot',
-            seq: this.#seq,
-            snapshot: next,
-          } satisfies ServerMessage);
+          snapshotPayload ??= Buffer.from(
+            JSON.stringify({ type: 'snapshot', seq: this.#seq, snapshot: next } satisfies ServerMessage),
+          );
           this.#sendSnapshot(client, next, snapshotPayload);
         } else {
           client.socket.send(payload);

@@ -5,7 +5,7 @@ import { clientMessageSchema } from '../../contract/live.ts';
 import type { LiveSocket } from '../../live/live-hub.ts';
 import type { Tandem } from '../../tandem.ts';
 
-type RawSocket = { bufferedAmount: number };
+type RawSocket = { bufferedAmount: number; send(data: Buffer, options: { binary: boolean }): void };
 
 export function liveRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null): Hono {
   const app = new Hono();
@@ -20,7 +20,8 @@ export function liveRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null)
           onOpen(_event, ws) {
             const raw = ws.raw as RawSocket | undefined;
             const socket: LiveSocket = {
-              send: (data) => ws.send(data),
+              // Buffers go out as text frames: the browser expects JSON text, not a Blob.
+              send: (data) => (typeof data === 'string' ? ws.send(data) : raw?.send(data, { binary: false })),
               get bufferedAmount() {
                 return raw?.bufferedAmount ?? 0;
               },
