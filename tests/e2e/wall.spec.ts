@@ -51,3 +51,38 @@ test('the wallboard fits a 4K screen without scrollbars', async ({ page }) => {
   const size = await tile(page, 'Service level').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(size).toBeGreaterThanOrEqual(100);
 });
+
+test('every panel of the wall fits its box at 1920x1080', async ({ page, request }) => {
+  // A busy board: six queues, every escalation reason, agents in every state.
+  const at = Date.now() - 120_000;
+  const reasons = [
+    'customer_request',
+    'low_confidence',
+    'complex_issue',
+    'negative_sentiment',
+    'high_value',
+    'policy',
+    'other',
+  ];
+  const queues = ['billing', 'returns', 'sales', 'tech_support', 'vip_care', 'loyalty'];
+  const events = reasons.flatMap((reason, i) => [
+    { id: `fit-b${i}`, type: 'bot.ended', at, contactId: `fit-c${i}`, outcome: 'escalated', reason },
+    { id: `fit-q${i}`, type: 'queue.entered', at: at + 1000, contactId: `fit-c${i}`, queue: queues[i % queues.length] },
+  ]);
+  const states = ['available', 'on_contact', 'wrap_up', 'break', 'offline'];
+  states.forEach((state, i) =>
+    events.push({ id: `fit-a${i}`, type: 'agent.state', at, agentId: `fit-a${i}`, state, queues } as never),
+  );
+  expect((await request.post('/api/events', { data: events })).status()).toBe(202);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/wall');
+  await expect(page.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /loyalty/i })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  // Content cut off at the bottom of a panel is a bug on a wall: nobody can scroll a TV.
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll('section')]
+      .filter((s) => s.scrollHeight > s.clientHeight + 1)
+      .map((s) => s.getAttribute('aria-labelledby') ?? s.className),
+  );
+  expect(clipped).toEqual([]);
+});
