@@ -7,6 +7,7 @@ import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tempDbPath, testConfig } from '../tests/helpers/server.ts';
+import { chromiumLaunchOptions } from '../tests/helpers/chromium.ts';
 import { startServer } from '../server/server.ts';
 
 const out = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -15,16 +16,7 @@ const db = tempDbPath();
 const server = await startServer(
   testConfig({ dbPath: db.path, demo: true, demoRate: 14, demoSeed: 7, timeZone: 'Asia/Shanghai' }),
 );
-const browser = await chromium.launch({
-  executablePath: process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   for (const [width, height] of [
     [1920, 1080],

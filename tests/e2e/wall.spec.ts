@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { ESCALATION_REASONS } from '../../server/contract/events.ts';
 
 /** The value shown in the KPI tile with the given label. */
 const tile = (page: import('@playwright/test').Page, label: string) =>
@@ -55,15 +56,7 @@ test('the wallboard fits a 4K screen without scrollbars', async ({ page }) => {
 test('every panel of the wall fits its box at 1920x1080', async ({ page, request }) => {
   // A busy board: six queues, every escalation reason, agents in every state.
   const at = Date.now() - 120_000;
-  const reasons = [
-    'customer_request',
-    'low_confidence',
-    'complex_issue',
-    'negative_sentiment',
-    'high_value',
-    'policy',
-    'other',
-  ];
+  const reasons = ESCALATION_REASONS;
   const queues = ['billing', 'returns', 'sales', 'tech_support', 'vip_care', 'loyalty'];
   const events = reasons.flatMap((reason, i) => [
     { id: `fit-b${i}`, type: 'bot.ended', at, contactId: `fit-c${i}`, outcome: 'escalated', reason },
