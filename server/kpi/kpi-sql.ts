@@ -44,6 +44,8 @@ export async function kpiCounters(
   const scope = contactScope(filter, 'contact_id');
   const queueOnly = filter.queue ? ' AND queue = ?' : '';
   const queueParam: Param[] = filter.queue ? [filter.queue] : [];
+  // Queue metrics filter on the queue itself; the channel still scopes them by contact.
+  const channelOnly = (column: string) => contactScope({ from, to, channel: filter.channel }, column);
 
   const [contacts] = await db.query<Record<string, Num>>(
     `WITH started AS (
@@ -84,14 +86,12 @@ export async function kpiCounters(
   }
 
   const [offered] = await db.query<{ k: number }>(
-    `SELECT count(*) AS k FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ?${queueOnly}${filter.channel ? contactScope({ ...filter, queue: undefined }, 'contact_id').sql : ''}`,
-    [from, to, ...queueParam, ...(filter.channel ? [filter.channel] : [])],
+    `SELECT count(*) AS k FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ?${queueOnly}${channelOnly('contact_id').sql}`,
+    [from, to, ...queueParam, ...channelOnly('contact_id').params],
   );
   c.offered = n(offered?.k);
 
-  const channelScope = filter.channel
-    ? contactScope({ ...filter, queue: undefined }, 'l.contact_id')
-    : { sql: '', params: [] };
+  const channelScope = channelOnly('l.contact_id');
   const [lefts] = await db.query<Record<string, Num>>(
     `WITH l AS (
        SELECT id, contact_id, queue, at_ms, (body->>'outcome') AS outcome FROM events
@@ -130,9 +130,7 @@ export async function kpiCounters(
   c.abandoned = n(lefts?.abandoned);
   c.transferred = n(lefts?.transferred);
 
-  const wrapScope = filter.channel
-    ? contactScope({ ...filter, queue: undefined }, 'w.contact_id')
-    : { sql: '', params: [] };
+  const wrapScope = channelOnly('w.contact_id');
   const [handled] = await db.query<Record<string, Num>>(
     `WITH w AS (
        SELECT contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),

@@ -110,6 +110,35 @@ describe('HTTP API', () => {
     expect(live.today.asaSeconds).toBe(22);
   });
 
+  it('filters KPIs by channel and by queue', async () => {
+    const B = T + 3_600_000 * -2;
+    const events = [
+      { id: 'ch1', type: 'contact.started', at: B, contactId: 'v1', channel: 'voice' },
+      { id: 'ch2', type: 'queue.entered', at: B + 1000, contactId: 'v1', queue: 'loyalty' },
+      {
+        id: 'ch3',
+        type: 'queue.left',
+        at: B + 6000,
+        contactId: 'v1',
+        queue: 'loyalty',
+        outcome: 'answered',
+        agentId: 'x',
+      },
+      { id: 'ch4', type: 'contact.started', at: B, contactId: 'm1', channel: 'email' },
+      { id: 'ch5', type: 'queue.entered', at: B + 1000, contactId: 'm1', queue: 'loyalty' },
+      { id: 'ch6', type: 'queue.left', at: B + 90_000, contactId: 'm1', queue: 'loyalty', outcome: 'abandoned' },
+      { id: 'ch7', type: 'bot.started', at: B + 100, contactId: 'm1' },
+    ];
+    expect((await (await post(events)).json()).accepted).toBe(7);
+    const range = `from=${B - 1000}&to=${B + 100_000}`;
+    const voice = (await (await app.request(`/api/kpis?${range}&channel=voice`)).json()).kpis;
+    expect(voice).toMatchObject({ contacts: 1, offered: 1, answered: 1, abandoned: 0, botSessions: 0 });
+    const email = (await (await app.request(`/api/kpis?${range}&channel=email&queue=loyalty`)).json()).kpis;
+    expect(email).toMatchObject({ contacts: 1, offered: 1, answered: 0, abandoned: 1, botSessions: 1, abandonRate: 1 });
+    const all = (await (await app.request(`/api/kpis?${range}&queue=loyalty`)).json()).kpis;
+    expect(all).toMatchObject({ contacts: 2, offered: 2, answered: 1, abandoned: 1, serviceLevel: 0.5 });
+  });
+
   it('answers malformed requests with 400 and the reason, never 500', async () => {
     const bad = await post('{"id": ');
     expect(bad.status).toBe(400);
