@@ -38,7 +38,10 @@ export class Ingest {
         return;
       }
       const json = serialise(check.value.event);
-      if (json === null || Buffer.byteLength(json) > LIMITS.eventBytes) {
+      // UTF-8 needs at most 3 bytes per UTF-16 unit, so short events skip the byte count.
+      const tooBig =
+        json !== null && json.length * 3 > LIMITS.eventBytes && Buffer.byteLength(json) > LIMITS.eventBytes;
+      if (json === null || tooBig) {
         const message = json === null ? 'nested too deeply to store' : `larger than ${LIMITS.eventBytes} bytes`;
         rejected.push({ index, id: check.value.event.id, errors: [{ path: '(event)', message }] });
         return;

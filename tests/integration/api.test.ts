@@ -170,6 +170,18 @@ describe('HTTP API', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('measures the event size limit in UTF-8 bytes', async () => {
+    // 29,000 Chinese characters: under the limit in UTF-16 units, about 87 KB in UTF-8.
+    const text = '你'.repeat(19_000);
+    const note = '好'.repeat(10_000);
+    const ack = await (
+      await post({ id: 'cjk', type: 'transcript.segment', at: T, contactId: 'c1', speaker: 'customer', text, note })
+    ).json();
+    expect(ack.rejected).toEqual([
+      { index: 0, id: 'cjk', errors: [{ path: '(event)', message: `larger than ${LIMITS.eventBytes} bytes` }] },
+    ]);
+  });
+
   it('drops prototype-polluting keys and keeps other extras', async () => {
     const res = await post(
       '{"id":"p1","type":"contact.started","at":' +
