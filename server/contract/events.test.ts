@@ -75,8 +75,10 @@ describe('event contract', () => {
     expect(!r.ok && r.errors[0]!.path).toBe('contactId');
   });
 
-  it('publishes a JSON Schema with one branch per event type', () => {
-    const schema = eventJsonSchema() as { oneOf: { properties: { type: { const: string } } }[] };
+  it('publishes a JSON Schema with one branch per event type, including the answered-needs-agent rule', () => {
+    const schema = eventJsonSchema() as { oneOf: { properties: { type: { const: string } }; then?: unknown }[] };
     expect(schema.oneOf.map((s) => s.properties.type.const).sort()).toEqual([...EVENT_TYPES].sort());
+    const left = schema.oneOf.find((s) => s.properties.type.const === 'queue.left');
+    expect(left?.then).toEqual({ required: ['agentId'] });
   });
 });

@@ -71,7 +71,11 @@ const at = z
     const ms = eventTimeMs(v);
     return Number.isFinite(ms) && ms >= LIMITS.minAt && ms < LIMITS.maxAt;
   }, 'must be an RFC 3339 time with offset (e.g. 2026-11-24T09:30:00+08:00) or integer epoch milliseconds, between 2000 and 2100')
-  .meta({ description: 'Event time: RFC 3339 with offset, or epoch milliseconds' });
+  .meta({
+    description:
+      'Event time: RFC 3339 with offset (e.g. 2026-11-24T09:30:00+08:00) or integer epoch milliseconds; ' +
+      'between 2000 and 2100 and at most 15 minutes ahead of the server clock',
+  });
 
 const base = {
   id: id.meta({ description: 'Unique event id; the idempotency key' }),
@@ -110,11 +114,17 @@ export const queueLeft = z
     ...contact,
     queue: id,
     outcome: z.enum(QUEUE_OUTCOMES),
-    agentId: id.optional(),
+    agentId: id.optional().meta({ description: 'The agent who answered; required when outcome is answered' }),
   })
   .refine((e) => e.outcome !== 'answered' || e.agentId !== undefined, {
     path: ['agentId'],
     message: 'is required when outcome is answered',
+  })
+  // JSON Schema cannot carry the refinement itself, so it says it in words and as if/then.
+  .meta({
+    description: 'A contact leaves a queue. agentId is required when outcome is answered.',
+    if: { properties: { outcome: { const: 'answered' } } },
+    then: { required: ['agentId'] },
   });
 export const contactHeld = z.looseObject({ type: z.literal('contact.held'), ...contact, agentId: id });
 export const contactResumed = z.looseObject({ type: z.literal('contact.resumed'), ...contact, agentId: id });
