@@ -61,6 +61,7 @@ export async function openDatabase(path: string): Promise<Database> {
         schema === 'temp' ? 'main' : schema,
         schema === 'temp' ? 'temp' : undefined,
       );
+      let failed = false;
       try {
         for (const row of rows) {
           for (let i = 0; i < types.length; i++) {
@@ -73,8 +74,16 @@ export async function openDatabase(path: string): Promise<Database> {
           appender.endRow();
         }
         appender.flushSync();
+      } catch (err) {
+        failed = true;
+        throw err;
       } finally {
-        appender.closeSync();
+        // After a failed flush, closing fails too ("transaction aborted"); keep the first, real error.
+        try {
+          appender.closeSync();
+        } catch (closeErr) {
+          if (!failed) throw closeErr;
+        }
       }
     },
   };

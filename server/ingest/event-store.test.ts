@@ -26,9 +26,16 @@ describe('EventStore', () => {
     expect(b.duplicates).toBe(2);
     const again = await store.store([ev('1')]);
     expect(again).toEqual({ inserted: [], duplicates: 1 });
+    // A later batch mixing a stored id with new ones: the fast path fails on the key, rolls back,
+    // and the fallback stores exactly the new ones.
+    const mixed = await store.store([ev('5'), ev('1'), ev('6')]);
+    expect(mixed.inserted.map((e) => e.event.id)).toEqual(['5', '6']);
+    expect(mixed.duplicates).toBe(1);
     const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events');
-    expect(rows[0]!.n).toBe(3);
-    expect(committed).toEqual(['1', '2', '3']);
+    expect(rows[0]!.n).toBe(5);
+    expect(committed).toEqual(['1', '2', '3', '5', '6']);
+    const staged = await db.query<{ n: number }>('SELECT count(*) AS n FROM events_incoming');
+    expect(staged[0]!.n).toBe(0);
   });
 
   it('keeps extra fields in the stored body', async () => {

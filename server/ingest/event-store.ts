@@ -1,8 +1,10 @@
 /**
  * Durable, idempotent event storage with group commit.
- * Concurrent callers' batches are queued and flushed together: one appender pass into
- * `events_incoming`, one INSERT .. ON CONFLICT DO NOTHING into `events`, one COMMIT.
- * A caller's promise resolves only after that COMMIT, so an acknowledgement means "on disk".
+ * Concurrent callers' batches are queued and flushed together in one transaction: the appender
+ * writes straight into `events`; only when an id is already stored (the primary key fails the
+ * transaction, which rolls back) does the batch go through `events_incoming` and
+ * INSERT .. ON CONFLICT DO NOTHING. A caller's promise resolves only after the COMMIT, so an
+ * acknowledgement means "on disk".
  */
 import type { StoredEvent } from '../contract/events.ts';
 import type { AppendRow, ColumnKind, Database } from '../db/duckdb.ts';
@@ -94,14 +96,7 @@ export class EventStore {
       }
     }
     try {
-      const insertedIds = await this.#db.write(async (tx) => {
-        await tx.append('events_incoming', COLUMNS, rows);
-        const ids = await tx.query<{ id: string }>(
-          'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING id',
-        );
-        await tx.query('DELETE FROM events_incoming');
-        return new Set(ids.map((r) => r.id));
-      });
+      const insertedIds = await this.#insert(rows);
       const committed: StoredEvent[] = [];
       for (const p of batch) {
         const inserted: StoredEvent[] = [];
@@ -115,6 +110,28 @@ export class EventStore {
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
+  }
+
+  /**
+   * Appends straight into `events` (the fast path: no staging copy); if an id is already stored the
+   * primary key fails the whole transaction, which rolls back, and the batch goes through the staging
+   * table with ON CONFLICT DO NOTHING instead. Returns the ids that were new.
+   */
+  async #insert(rows: AppendRow[]): Promise<Set<string>> {
+    try {
+      await this.#db.write((tx) => tx.append('events', COLUMNS, rows));
+      return new Set(rows.map((r) => r[0] as string));
+    } catch (err) {
+      if (!/constraint|duplicate key/i.test(String((err as Error).message))) throw err;
+    }
+    return this.#db.write(async (tx) => {
+      await tx.append('events_incoming', COLUMNS, rows);
+      const ids = await tx.query<{ id: string }>(
+        'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING id',
+      );
+      await tx.query('DELETE FROM events_incoming');
+      return new Set(ids.map((r) => r.id));
+    });
   }
 
   /** Waits until everything queued so far is committed. */
