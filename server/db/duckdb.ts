@@ -61,7 +61,6 @@ export async function openDatabase(path: string): Promise<Database> {
         schema === 'temp' ? 'main' : schema,
         schema === 'temp' ? 'temp' : undefined,
       );
-      let failed = false;
       try {
         for (const row of rows) {
           for (let i = 0; i < types.length; i++) {
@@ -75,16 +74,15 @@ export async function openDatabase(path: string): Promise<Database> {
         }
         appender.flushSync();
       } catch (err) {
-        failed = true;
-        throw err;
-      } finally {
-        // After a failed flush, closing fails too ("transaction aborted"); keep the first, real error.
+        // After a failed flush, closing fails too ("transaction aborted"); report the first, real error.
         try {
           appender.closeSync();
-        } catch (closeErr) {
-          if (!failed) throw closeErr;
+        } catch {
+          // already failing
         }
+        throw err;
       }
+      appender.closeSync();
     },
   };
 
