@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { computeKpis, emptyCounters } from '$contract/kpis.ts';
+import type { LiveSnapshot } from '$contract/live.ts';
+import { LiveConnection } from './live-connection.svelte.ts';
+
+/** A stand-in for the browser's WebSocket that the test drives by hand. */
+class FakeWebSocket {
+  static all: FakeWebSocket[] = [];
+  sent: string[] = [];
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeWebSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.onclose?.();
+  }
+  receive(msg: unknown) {
+    this.onmessage?.({ data: JSON.stringify(msg) });
+  }
+}
+
+const snapshot = (waiting: number): LiveSnapshot => ({
+  now: Date.now(),
+  timeZone: 'UTC',
+  dayStart: 0,
+  demo: false,
+  settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5 },
+  today: computeKpis(emptyCounters()),
+  rolling15: computeKpis(emptyCounters()),
+  queues: [
+    {
+      queue: 'q',
+      waiting,
+      oldestEnteredAt: null,
+      escalatedWaiting: 0,
+      agentsStaffed: 0,
+      agentsAvailable: 0,
+      agentsOnContact: 0,
+      offered: 0,
+      answered: 0,
+      abandoned: 0,
+      serviceLevel: null,
+      asaSeconds: null,
+      abandonRate: null,
+      ahtSeconds: null,
+    },
+  ],
+  agents: [],
+  agentCounts: {},
+  bots: { active: 0, escalatedWaiting: 0, oldestEscalatedAt: null },
+  handlerSeries: [],
+});
+
+describe('LiveConnection', () => {
+  beforeEach(() => {
+    FakeWebSocket.all = [];
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('applies deltas in sequence and asks for a resync on a gap', () => {
+    const live = new LiveConnection('ws://test/ws/live');
+    live.connect();
+    const ws = FakeWebSocket.all[0]!;
+    ws.receive({ type: 'snapshot', seq: 4, snapshot: snapshot(1) });
+    expect(live.status).toBe('live');
+    ws.receive({ type: 'delta', seq: 5, now: Date.now(), queues: { upsert: [snapshot(3).queues[0]], remove: [] } });
+    expect(live.snapshot?.queues[0]?.waiting).toBe(3);
+    ws.receive({ type: 'delta', seq: 7, now: Date.now(), queues: { upsert: [snapshot(9).queues[0]], remove: [] } });
+    expect(live.snapshot?.queues[0]?.waiting).toBe(3);
+    expect(ws.sent).toEqual([JSON.stringify({ type: 'resync' })]);
+  });
+
+  it('counts messages that break the contract instead of showing them', () => {
+    const live = new LiveConnection('ws://test/ws/live');
+    live.connect();
+    const ws = FakeWebSocket.all[0]!;
+    ws.receive({ type: 'snapshot', seq: 1, snapshot: { ...snapshot(1), queues: 'nope' } });
+    ws.onmessage?.({ data: '{not json' });
+    expect(live.invalidMessages).toBe(2);
+    expect(live.snapshot).toBeNull();
+  });
+
+  it('reconnects with backoff after a drop and resyncs from the new snapshot', () => {
+    const live = new LiveConnection('ws://test/ws/live');
+    live.connect();
+    FakeWebSocket.all[0]!.receive({ type: 'snapshot', seq: 1, snapshot: snapshot(1) });
+    FakeWebSocket.all[0]!.close();
+    expect(live.status).toBe('reconnecting');
+    expect(FakeWebSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(1000);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    // The second drop waits longer than the first.
+    FakeWebSocket.all[1]!.close();
+    vi.advanceTimersByTime(700);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    vi.advanceTimersByTime(1000);
+    expect(FakeWebSocket.all).toHaveLength(3);
+    FakeWebSocket.all[2]!.receive({ type: 'snapshot', seq: 40, snapshot: snapshot(6) });
+    expect(live.status).toBe('live');
+    expect(live.snapshot?.queues[0]?.waiting).toBe(6);
+  });
+
+  it('stops reconnecting once closed', () => {
+    const live = new LiveConnection('ws://test/ws/live');
+    const stop = live.connect();
+    stop();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.all).toHaveLength(1);
+  });
+});
