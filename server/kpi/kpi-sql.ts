@@ -133,13 +133,19 @@ export async function kpiCounters(
   const wrapScope = channelOnly('w.contact_id');
   const [handled] = await db.query<Record<string, Num>>(
     `WITH w AS (
-       SELECT contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
+       SELECT id, contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (
-       SELECT contact_id, agent_id, queue, at_ms FROM events
-       WHERE type = 'queue.left' AND (body->>'outcome') = 'answered' AND contact_id IN (SELECT contact_id FROM w))
-     SELECT count(*) AS handled, sum(w.at_ms - a.at_ms) AS handle_ms
-     FROM w ASOF JOIN a ON w.contact_id = a.contact_id AND w.agent_id = a.agent_id AND w.at_ms >= a.at_ms
-     WHERE true${filter.queue ? ' AND a.queue = ?' : ''}${wrapScope.sql}`,
+       SELECT id, contact_id, agent_id, queue, at_ms FROM events
+       WHERE type = 'queue.left' AND (body->>'outcome') = 'answered' AND contact_id IN (SELECT contact_id FROM w)),
+     -- Each wrap-up pairs with its agent's latest answer by (time, event id), as the live engine does.
+     paired AS (
+       SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.at_ms) - max(a.at_ms) AS handle_ms,
+              arg_max(a.queue, (a.at_ms, a.id)) AS queue
+       FROM w JOIN a ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
+       GROUP BY w.id)
+     SELECT count(*) AS handled, sum(handle_ms) AS handle_ms
+     FROM paired AS w
+     WHERE true${filter.queue ? ' AND w.queue = ?' : ''}${wrapScope.sql}`,
     [from, to, ...queueParam, ...wrapScope.params],
   );
   c.handled = n(handled?.handled);

@@ -268,3 +268,20 @@ describe('LiveEngine rates', () => {
     expect(k.serviceLevel).toBe(1);
   });
 });
+
+describe('LiveEngine ties', () => {
+  it('pairs a wrap-up with the answer of the larger event id when two share a millisecond', () => {
+    for (const order of [0, 1]) {
+      const e = engine();
+      const answers = [
+        ev({ type: 'queue.left', at: T, contactId: 'c', queue: 'q1', outcome: 'answered', agentId: 'a' }),
+        ev({ type: 'queue.left', at: T, contactId: 'c', queue: 'q2', outcome: 'answered', agentId: 'a' }),
+      ];
+      const later = answers[1]!.event.id > answers[0]!.event.id ? 'q2' : 'q1';
+      e.apply(order ? answers.reverse() : answers);
+      e.apply([ev({ type: 'wrapup.completed', at: T + 60_000, contactId: 'c', agentId: 'a' })]);
+      const byQueue = Object.fromEntries(e.snapshot(T + 70_000).queues.map((q) => [q.queue, q.ahtSeconds]));
+      expect(byQueue[later]).toBe(60);
+    }
+  });
+});

@@ -23,7 +23,7 @@ type Left = {
   agentId?: string;
   entryAt: number | null;
 };
-type Answer = { queue: string; at: number; agentId: string };
+type Answer = { id: string; queue: string; at: number; agentId: string };
 type Wrapup = { at: number; agentId: string; answer: Answer | null };
 
 type Contact = {
@@ -203,7 +203,7 @@ export class LiveEngine {
         b.add(at, e.queue, this.#leftContribution(left));
         this.#pairLeft(c, left);
         if (e.outcome === 'answered' && e.agentId) {
-          c.answers.push({ queue: e.queue, at, agentId: e.agentId });
+          c.answers.push({ id: e.id, queue: e.queue, at, agentId: e.agentId });
           c.answers.sort(byTime);
           for (const w of c.wrapups) this.#pairWrapup(c, w);
           const agent = this.#agent(e.agentId);
@@ -312,8 +312,12 @@ export class LiveEngine {
 
   /** Pairs a wrap-up with the latest answer of the contact by the same agent at or before it. */
   #pairWrapup(c: Contact, w: Wrapup): void {
+    // Latest by (time, event id): the same order as the SQL engine, so equal times cannot split them.
     let answer: Answer | null = null;
-    for (const a of c.answers) if (a.at <= w.at && a.agentId === w.agentId) answer = a;
+    for (const a of c.answers) {
+      if (a.at > w.at || a.agentId !== w.agentId) continue;
+      if (!answer || a.at > answer.at || (a.at === answer.at && a.id > answer.id)) answer = a;
+    }
     if (answer === w.answer) return;
     if (w.answer) this.#buckets.add(w.at, w.answer.queue, { handled: 1, handleMs: w.at - w.answer.at }, -1);
     w.answer = answer;

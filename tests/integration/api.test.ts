@@ -139,6 +139,20 @@ describe('HTTP API', () => {
     expect(all).toMatchObject({ contacts: 2, offered: 2, answered: 1, abandoned: 1, serviceLevel: 0.5 });
   });
 
+  it('credits handle time by (time, event id) in SQL when two answers share a millisecond, as live does', async () => {
+    const A = T - 3 * 3_600_000;
+    await post([
+      { id: 'tie-z', type: 'queue.left', at: A, contactId: 'tie', queue: 'tie_q1', outcome: 'answered', agentId: 't' },
+      { id: 'tie-a', type: 'queue.left', at: A, contactId: 'tie', queue: 'tie_q2', outcome: 'answered', agentId: 't' },
+      { id: 'tie-w', type: 'wrapup.completed', at: A + 30_000, contactId: 'tie', agentId: 't' },
+    ]);
+    const range = `from=${A - 1000}&to=${A + 60_000}`;
+    const q1 = (await (await app.request(`/api/kpis?${range}&queue=tie_q1`)).json()).kpis;
+    const q2 = (await (await app.request(`/api/kpis?${range}&queue=tie_q2`)).json()).kpis;
+    // (time, id) order: 'tie-z' is the later answer.
+    expect([q1.ahtSeconds, q2.ahtSeconds]).toEqual([30, null]);
+  });
+
   it('answers malformed requests with 400 and the reason, never 500', async () => {
     const bad = await post('{"id": ');
     expect(bad.status).toBe(400);
