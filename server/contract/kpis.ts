@@ -183,7 +183,7 @@ export const KPI_FORMULAS: Record<string, string> = {
   asaSeconds: 'total wait of answered contacts / answered contacts',
   ahtSeconds: '(talk + hold + wrap-up) / handled contacts, from answer to wrap-up completed',
   abandonRate: 'abandoned / (answered + abandoned + transferred), short abandons excluded',
-  occupancy: '(on contact + wrap-up time) / (on contact + wrap-up + available time)',
+  occupancy: 'busy (on contact + wrap-up) / (busy + available) time',
   containmentRate: 'bot sessions contained / bot sessions ended',
   escalationRate: 'bot sessions escalated / bot sessions ended',
   csat: 'CSAT answers of 4 or 5 / CSAT answers',

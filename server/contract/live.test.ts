@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, diffSnapshots, isDeltaEmpty, liveSnapshotSchema, type LiveSnapshot } from './live.ts';
 import { computeKpis, emptyCounters } from './kpis.ts';
+import { liveSnapshot, queueLive } from '../../tests/helpers/live-fixtures.ts';
 
-const base: LiveSnapshot = {
-  now: 1,
-  timeZone: 'UTC',
-  dayStart: 0,
-  demo: false,
-  settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5 },
-  today: computeKpis(emptyCounters()),
-  rolling15: computeKpis(emptyCounters()),
-  queues: [],
-  agents: [],
-  agentCounts: {},
-  bots: { active: 0, escalatedWaiting: 0, oldestEscalatedAt: null },
-  handlerSeries: [],
-};
-
-const queue = (queue: string, waiting: number) => ({
-  queue,
-  waiting,
-  oldestEnteredAt: null,
-  escalatedWaiting: 0,
-  agentsStaffed: 0,
-  agentsAvailable: 0,
-  agentsOnContact: 0,
-  offered: 0,
-  answered: 0,
-  abandoned: 0,
-  serviceLevel: null,
-  asaSeconds: null,
-  abandonRate: null,
-  ahtSeconds: null,
-});
+const base = liveSnapshot();
+const queue = queueLive;
 
 describe('snapshot deltas', () => {
   it('round-trips: applying the diff of two snapshots gives the second', () => {

@@ -14,7 +14,7 @@ export function parseEventsBody(text: string, contentType = ''): ParsedItem[] {
   const declaredJson = /^application\/json\b/i.test(contentType);
   if (!ndjson) {
     try {
-      return asItems(JSON.parse(trimmed));
+      return itemsOf(JSON.parse(trimmed));
     } catch (err) {
       if (err instanceof BadRequest || err instanceof PayloadTooLarge) throw err;
       // Several JSON lines without a declared type are NDJSON; a body declared as JSON must parse whole.
@@ -41,7 +41,8 @@ export function parseEventsBody(text: string, contentType = ''): ParsedItem[] {
   });
 }
 
-function asItems(value: unknown): ParsedItem[] {
+/** Candidates from an already-parsed JSON value: an array of events or one event. */
+export function itemsOf(value: unknown): ParsedItem[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length > LIMITS.batchEvents) throw tooMany(list.length);
   return list.map((v) => ({ ok: true, value: v }));

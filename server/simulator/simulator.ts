@@ -13,7 +13,6 @@ import {
   ESCALATION_MIX,
   INTENTS,
   PHRASES,
-  QUEUES,
   type DemoAgent,
   type DemoQueue,
 } from './scenario.ts';
@@ -372,5 +371,3 @@ export class Simulator {
 function before(a: Task, b: Task): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
-
-export { QUEUES };

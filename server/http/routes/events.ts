@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { UpgradeWebSocket } from 'hono/ws';
 import { LIMITS } from '../../contract/events.ts';
 import { ingestBatchSchema, type IngestReply } from '../../contract/ingest.ts';
-import { parseEventsBody, type ParsedItem } from '../../ingest/parse-body.ts';
+import { itemsOf, parseEventsBody, type ParsedItem } from '../../ingest/parse-body.ts';
 import type { Tandem } from '../../tandem.ts';
 import { HttpError, PayloadTooLarge } from '../errors.ts';
 
@@ -69,14 +69,16 @@ async function handleIngestMessage(t: Tandem, data: unknown): Promise<IngestRepl
   try {
     if (typeof data !== 'string') return { type: 'error', status: 400, message: 'send events as text JSON messages' };
     if (data.length > LIMITS.bodyBytes) throw new PayloadTooLarge(`message is larger than ${LIMITS.bodyBytes} bytes`);
+    // Parse once: an envelope or a bare array/object is used as parsed; text that is not one JSON
+    // value goes to the body parser (NDJSON, or a 400 with the reason).
     let items: ParsedItem[];
     const parsed = safeJson(data);
     const envelope = ingestBatchSchema.safeParse(parsed);
     if (envelope.success) {
       batch = envelope.data.batch;
-      items = parseEventsBody(JSON.stringify(envelope.data.events), 'application/json');
+      items = itemsOf(envelope.data.events);
     } else {
-      items = parseEventsBody(data);
+      items = parsed === undefined ? parseEventsBody(data) : itemsOf(parsed);
     }
     const ack = await t.ingest.ingestParsed(items);
     return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };

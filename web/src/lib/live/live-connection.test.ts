@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { computeKpis, emptyCounters } from '$contract/kpis.ts';
-import type { LiveSnapshot } from '$contract/live.ts';
+import { liveSnapshot, queueLive } from '../../../../tests/helpers/live-fixtures.ts';
 import { LiveConnection } from './live-connection.svelte.ts';
 
 /** A stand-in for the browser's WebSocket that the test drives by hand. */
@@ -24,37 +23,7 @@ class FakeWebSocket {
   }
 }
 
-const snapshot = (waiting: number): LiveSnapshot => ({
-  now: Date.now(),
-  timeZone: 'UTC',
-  dayStart: 0,
-  demo: false,
-  settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5 },
-  today: computeKpis(emptyCounters()),
-  rolling15: computeKpis(emptyCounters()),
-  queues: [
-    {
-      queue: 'q',
-      waiting,
-      oldestEnteredAt: null,
-      escalatedWaiting: 0,
-      agentsStaffed: 0,
-      agentsAvailable: 0,
-      agentsOnContact: 0,
-      offered: 0,
-      answered: 0,
-      abandoned: 0,
-      serviceLevel: null,
-      asaSeconds: null,
-      abandonRate: null,
-      ahtSeconds: null,
-    },
-  ],
-  agents: [],
-  agentCounts: {},
-  bots: { active: 0, escalatedWaiting: 0, oldestEscalatedAt: null },
-  handlerSeries: [],
-});
+const snapshot = (waiting: number) => liveSnapshot({ now: Date.now(), queues: [queueLive('q', waiting)] });
 
 describe('LiveConnection', () => {
   beforeEach(() => {
