@@ -11,6 +11,7 @@ import { localHour } from './simulator/demo.ts';
 import { createTandem } from './tandem.ts';
 import type { IngestAck } from './contract/ingest.ts';
 import { MINUTE } from './time.ts';
+import { ADMIN_HELP, adminCommand } from './cli-admin.ts';
 
 const HELP = `tandem — real-time wallboard for contact centers where AI bots and people work together
 
@@ -21,13 +22,17 @@ Usage:
                                         (--rate: new contacts per minute at the daily peak, default 8)
   tandem import FILE [--url URL]        load a JSON array or NDJSON file of events, into the local
                                         database (TANDEM_DB) or, with --url, into a running server
-  tandem help                           this text
+${ADMIN_HELP}  tandem help                           this text
+
+  simulate and import --url need an ingest key in TANDEM_KEY (tandem key add NAME).
 `;
 
 async function postEvents(url: string, events: unknown[]): Promise<IngestAck> {
+  const key = process.env.TANDEM_KEY;
+  if (!key) throw new Error('set TANDEM_KEY to an ingest key (create one with: tandem key add NAME)');
   const res = await fetch(new URL('/api/events', url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(events),
   });
   const body = (await res.json()) as IngestAck & { error?: { message: string } };
@@ -39,11 +44,12 @@ async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
   // A bug in one request must not take the wallboards down: log it and keep serving.
   process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
-  if (process.stdout.isTTY) {
-    console.log(
-      `\n  Tandem is running: ${running.url}/wall${running.tandem.config.demo ? '  (demo traffic: TANDEM_DEMO=0 turns it off)' : ''}\n`,
-    );
-  }
+  const { setup, demoDisplay } = running.links;
+  const lines = [`Tandem is running: ${running.url}`];
+  if (demoDisplay) lines.push(`Demo wallboard (display link, no sign-in): ${demoDisplay}`);
+  if (setup) lines.push(`No accounts yet. Create the first admin (one-time link): ${setup}`);
+  if (running.tandem.config.demo) lines.push('Demo traffic is on: TANDEM_DEMO=0 turns it off.');
+  console.log(`\n  ${lines.join('\n  ')}\n`);
   const stop = async (signal: string) => {
     running.tandem.log.info({ signal }, 'shutting down');
     await running.close();
@@ -153,6 +159,10 @@ export async function main(argv: string[]): Promise<void> {
       return simulate(rest);
     case 'import':
       return importFile(rest);
+    case 'user':
+    case 'key':
+    case 'display':
+      return adminCommand(command, rest);
     case 'help':
     case '--help':
     case '-h':

@@ -23,6 +23,15 @@ const envSchema = z.object({
     .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TANDEM_SL_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_KPI_SETTINGS.slThresholdSeconds),
+  TANDEM_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 90)
+    .default(12),
+  TANDEM_TRUST_PROXY: flag.default(false),
+  TANDEM_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://wall.example.com' })
+    .optional(),
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
 });
 
@@ -36,6 +45,12 @@ export type Config = {
   timeZone: string;
   logLevel: string;
   kpi: KpiSettings;
+  /** Idle lifetime of a sign-in session (sliding). */
+  sessionLifetimeMs: number;
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-*. */
+  trustProxy: boolean;
+  /** The address people use to reach Tandem, for printed links and the same-origin check. */
+  publicUrl: string | null;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: e.TANDEM_TZ,
     logLevel: e.TANDEM_LOG_LEVEL,
     kpi: { slThresholdSeconds: e.TANDEM_SL_SECONDS, shortAbandonSeconds: e.TANDEM_SHORT_ABANDON_SECONDS },
+    sessionLifetimeMs: e.TANDEM_SESSION_HOURS * 3_600_000,
+    trustProxy: e.TANDEM_TRUST_PROXY,
+    publicUrl: e.TANDEM_PUBLIC_URL ?? null,
   };
 }

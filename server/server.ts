@@ -9,10 +9,18 @@ import type { Config } from './config.ts';
 import { createApp, type WebHandler } from './http/app.ts';
 import { createTandem, type Tandem } from './tandem.ts';
 import { startDemo } from './simulator/demo.ts';
+import { demoDisplayToken } from './auth/demo-display.ts';
 
 export const WEB_BUILD = fileURLToPath(new URL('../build/handler.js', import.meta.url));
 
-export type RunningServer = { tandem: Tandem; server: ServerType; url: string; close(): Promise<void> };
+export type RunningServer = {
+  tandem: Tandem;
+  server: ServerType;
+  url: string;
+  /** Links to print for a person at the console: first-run setup, the demo wall. */
+  links: { setup: string | null; demoDisplay: string | null };
+  close(): Promise<void>;
+};
 
 async function loadWeb(): Promise<WebHandler | null> {
   if (!existsSync(WEB_BUILD)) return null;
@@ -35,12 +43,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   const demo = config.demo ? await startDemo(tandem, config) : null;
-  tandem.log.info({ url, demo: config.demo }, `Tandem is serving ${url} — wallboard at ${url}/wall`);
+  const base = config.publicUrl ?? url;
+  const setupToken = tandem.auth.setupToken;
+  const links = {
+    setup: setupToken ? new URL(`/setup?token=${setupToken}`, base).href : null,
+    demoDisplay: config.demo ? new URL(`/d/${await demoDisplayToken(tandem)}`, base).href : null,
+  };
+  tandem.log.info({ url, demo: config.demo }, `Tandem is serving ${url}`);
   let closing: Promise<void> | null = null;
   return {
     tandem,
     server,
     url,
+    links,
     close() {
       closing ??= (async () => {
         demo?.stop();

@@ -3,6 +3,8 @@
  * Transport-free, so tests and the CLI can use it without a port.
  */
 import pino, { type Logger } from 'pino';
+import { Admin } from './auth/admin.ts';
+import { Auth } from './auth/auth.ts';
 import type { Config } from './config.ts';
 import type { StoredEvent, TandemEvent } from './contract/events.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
@@ -21,6 +23,8 @@ export type Tandem = {
   ingest: Ingest;
   engine: LiveEngine;
   hub: LiveHub;
+  auth: Auth;
+  admin: Admin;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -72,7 +76,12 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine);
   hub.start();
-  const pruner = setInterval(() => engine.prune(Date.now()), 5 * MINUTE);
+  const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
+  await auth.init();
+  const pruner = setInterval(() => {
+    engine.prune(Date.now());
+    void auth.sessions.purgeExpired().catch((err: unknown) => log.warn({ err }, 'could not purge sessions'));
+  }, 5 * MINUTE);
   pruner.unref();
   return {
     config,
@@ -82,6 +91,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     ingest: new Ingest(store),
     engine,
     hub,
+    auth,
+    admin: new Admin(auth),
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);

@@ -1,57 +1,56 @@
 /**
- * The Hono app: API and websocket routes, errors turned into JSON once at the edge, and every
- * other request handed to the built SvelteKit app.
+ * The Hono app: who is asking (authenticate), CSRF and header defences, API and websocket routes
+ * each with its access policy, pages, and errors turned into JSON once at the edge.
  */
 import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
-import type { HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tandem } from '../tandem.ts';
-import { errorBody, HttpError, NotFound } from './errors.ts';
+import type { AppEnv } from './env.ts';
+import { errorBody, HttpError, NotFound, TooManyRequests } from './errors.ts';
+import { allow } from './middleware/allow.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { sameOrigin } from './middleware/same-origin.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
 import { eventRoutes } from './routes/events.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { webRoutes, type WebHandler } from './routes/web.ts';
 
-/** SvelteKit's adapter-node handler (connect-style). */
-export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+export type { WebHandler } from './routes/web.ts';
 
 export type AppOptions = {
   upgradeWebSocket?: UpgradeWebSocket | null;
   web?: WebHandler | null;
 };
 
-export function createApp(t: Tandem, options: AppOptions = {}): Hono<{ Bindings: HttpBindings }> {
+export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   const ws = options.upgradeWebSocket ?? null;
-  const app = new Hono<{ Bindings: HttpBindings }>();
+  const origins = t.config.publicUrl ? [new URL(t.config.publicUrl).origin] : [];
+  const app = new Hono<AppEnv>();
 
-  app.route('/', eventRoutes(t, ws));
-  app.route('/', liveRoutes(t, ws));
+  app.use('*', authenticate({ auth: t.auth, trustProxy: t.config.trustProxy }));
+  app.use('*', securityHeaders());
+  app.use('/api/*', sameOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }));
+
+  app.route('/', authRoutes(t));
+  app.route('/', adminRoutes(t));
+  app.route('/', eventRoutes(t, ws, origins));
+  app.route('/', liveRoutes(t, ws, origins));
   app.route('/', kpiRoutes(t));
   app.route('/', metaRoutes(t));
-  app.all('/api/*', () => {
+  app.all('/api/*', allow('public'), () => {
     throw new NotFound('no such API endpoint; see docs/events.md and /api/schema');
   });
-
-  app.all('*', async (c) => {
-    const web = options.web;
-    if (!web || !c.env?.incoming) {
-      return c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
-    }
-    await new Promise<void>((resolve) => {
-      c.env.outgoing.once('close', resolve);
-      c.env.outgoing.once('finish', resolve);
-      web(c.env.incoming, c.env.outgoing, () => {
-        c.env.outgoing.statusCode = 404;
-        c.env.outgoing.end('not found');
-      });
-    });
-    return RESPONSE_ALREADY_SENT;
-  });
+  app.route('/', webRoutes(t, options.web ?? null));
 
   app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json(errorBody(err), err.status);
+    if (err instanceof HttpError) {
+      if (err instanceof TooManyRequests) c.header('retry-after', String(err.retryAfterSeconds));
+      return c.json(errorBody(err), err.status);
+    }
     t.log.error({ err, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });

@@ -3,7 +3,7 @@ import type { FieldError } from '../contract/events.ts';
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: FieldError[],
@@ -16,6 +16,36 @@ export class HttpError extends Error {
 export class BadRequest extends HttpError {
   constructor(message: string, details?: FieldError[]) {
     super(400, 'bad_request', message, details);
+  }
+}
+
+/** No valid credentials. The message never says which part (user, password, token) was wrong. */
+export class Unauthorized extends HttpError {
+  constructor(message = 'sign in required', code = 'unauthorized') {
+    super(401, code, message);
+  }
+}
+
+/** Valid credentials that do not allow this. */
+export class Forbidden extends HttpError {
+  constructor(message = 'not allowed') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class Conflict extends HttpError {
+  constructor(message: string, field?: string) {
+    super(409, 'conflict', message, field ? [{ path: field, message }] : undefined);
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` goes out as the Retry-After header. */
+export class TooManyRequests extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'too_many_requests', message);
   }
 }
 

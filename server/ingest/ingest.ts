@@ -2,13 +2,16 @@
  * The one ingest path every producer uses (HTTP, websocket, CLI import, demo simulator):
  * validate each event against the contract, store the valid ones durably, acknowledge.
  */
-import { checkEvent, LIMITS, type StoredEvent } from '../contract/events.ts';
+import { checkEvent, LIMITS, type FieldError, type StoredEvent, type TandemEvent } from '../contract/events.ts';
 import type { IngestAck } from '../contract/ingest.ts';
 import { Unavailable } from '../http/errors.ts';
 import type { EventStore } from './event-store.ts';
 import type { ParsedItem } from './parse-body.ts';
 
 type Rejection = IngestAck['rejected'][number];
+
+/** Decides whether the sender may send this (valid) event; returns the reasons when it may not. */
+export type EventPermit = (event: TandemEvent) => FieldError[] | null;
 
 export class Ingest {
   #store: EventStore;
@@ -23,7 +26,7 @@ export class Ingest {
     return this.ingestParsed(values.map((value) => ({ ok: true, value })));
   }
 
-  async ingestParsed(items: readonly ParsedItem[]): Promise<IngestAck> {
+  async ingestParsed(items: readonly ParsedItem[], permit?: EventPermit): Promise<IngestAck> {
     const valid: StoredEvent[] = [];
     const rejected: Rejection[] = [];
     const now = this.#now();
@@ -35,6 +38,11 @@ export class Ingest {
       const check = checkEvent(item.value, now);
       if (!check.ok) {
         rejected.push({ index, ...(check.id !== undefined ? { id: check.id } : {}), errors: check.errors });
+        return;
+      }
+      const denied = permit?.(check.value.event);
+      if (denied) {
+        rejected.push({ index, id: check.value.event.id, errors: denied });
         return;
       }
       const json = serialise(check.value.event);

@@ -9,9 +9,16 @@ import type { Database, Param } from '../db/duckdb.ts';
 export type KpiFilter = {
   from: number;
   to: number;
-  queue?: string;
+  /** Any of these queues; an empty list matches nothing (a scope that allows no queue). */
+  queues?: readonly string[];
   channel?: string;
 };
+
+/** `column IN (?, ?, …)` with its parameters; `false` for an empty list. */
+function inList(column: string, list: readonly string[]): { sql: string; params: Param[] } {
+  if (list.length === 0) return { sql: 'false', params: [] };
+  return { sql: `${column} IN (${list.map(() => '?').join(', ')})`, params: [...list] };
+}
 
 type Num = number | null;
 const n = (v: Num | undefined): number => Number(v ?? 0);
@@ -26,9 +33,10 @@ function contactScope(filter: KpiFilter, column: string): { sql: string; params:
     );
     params.push(filter.channel);
   }
-  if (filter.queue) {
-    parts.push(`${column} IN (SELECT contact_id FROM events WHERE type = 'queue.entered' AND queue = ?)`);
-    params.push(filter.queue);
+  if (filter.queues) {
+    const q = inList('queue', filter.queues);
+    parts.push(`${column} IN (SELECT contact_id FROM events WHERE type = 'queue.entered' AND ${q.sql})`);
+    params.push(...q.params);
   }
   return { sql: parts.length ? ' AND ' + parts.join(' AND ') : '', params };
 }
@@ -42,8 +50,9 @@ export async function kpiCounters(
   const { from, to } = filter;
   const c = emptyCounters();
   const scope = contactScope(filter, 'contact_id');
-  const queueOnly = filter.queue ? ' AND queue = ?' : '';
-  const queueParam: Param[] = filter.queue ? [filter.queue] : [];
+  const queueIn = filter.queues ? inList('queue', filter.queues) : null;
+  const queueOnly = queueIn ? ` AND ${queueIn.sql}` : '';
+  const queueParam: Param[] = queueIn ? queueIn.params : [];
   // Queue metrics filter on the queue itself; the channel still scopes them by contact.
   const channelOnly = (column: string) => contactScope({ from, to, channel: filter.channel }, column);
 
@@ -145,7 +154,7 @@ export async function kpiCounters(
        GROUP BY w.id)
      SELECT count(*) AS handled, sum(handle_ms) AS handle_ms
      FROM paired AS w
-     WHERE true${filter.queue ? ' AND w.queue = ?' : ''}${wrapScope.sql}`,
+     WHERE true${filter.queues ? ` AND ${inList('w.queue', filter.queues).sql}` : ''}${wrapScope.sql}`,
     [from, to, ...queueParam, ...wrapScope.params],
   );
   c.handled = n(handled?.handled);

@@ -7,10 +7,16 @@
  * taken back and the new one added, so out-of-order arrival ends at the same numbers as in-order.
  */
 import type { AgentState, Channel, EventOf, StoredEvent } from '../contract/events.ts';
-import { computeKpis, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import { addCounters, computeKpis, emptyCounters, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
 import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
 import { floorMinute, MINUTE, startOfDay } from '../time.ts';
 import { ALL, KpiBuckets } from './kpi-buckets.ts';
+
+/**
+ * What a scoped viewer may see: queues by name, agents by team (and the queues those agents serve);
+ * `null` means no narrowing on that axis, both `null` means everything.
+ */
+export type LiveScope = { queues: ReadonlySet<string> | null; teams: ReadonlySet<string> | null };
 
 type Handler = 'ai' | 'hybrid' | 'human';
 const HANDLER_COUNTER = { ai: 'contactsAi', hybrid: 'contactsHybrid', human: 'contactsHuman' } as const;
@@ -384,10 +390,11 @@ export class LiveEngine {
    * (mark to next mark) are summed once per range start and cached until its timeline changes, so a
    * tick costs one step per agent, not one per state change of the day.
    */
-  #occupancy(from: number, to: number): Pick<KpiCounters, 'busyMs' | 'availableMs'> {
+  #occupancy(from: number, to: number, visible?: (a: Agent) => boolean): Pick<KpiCounters, 'busyMs' | 'availableMs'> {
     let busyMs = 0;
     let availableMs = 0;
     for (const a of this.#agents.values()) {
+      if (visible && !visible(a)) continue;
       const t = a.timeline;
       const last = t.at(-1);
       if (!last) continue;
@@ -438,19 +445,47 @@ export class LiveEngine {
     return floorMinute(now) - 14 * MINUTE;
   }
 
-  snapshot(now: number): LiveSnapshot {
+  /**
+   * The live state. With a scope, only the queues and agents it allows appear, and the KPI totals
+   * are the sums of those queues' counters: contact-level figures that belong to no queue (bot
+   * sessions, surveys, conversions, the handler split) are left out rather than leaked.
+   */
+  snapshot(now: number, scope: LiveScope | null = null): LiveSnapshot {
     this.#rollDay(now);
     const dayStart = this.#buckets.dayStart;
-    const today = this.todayCounters(now);
+    const scoped = scope !== null && (scope.queues !== null || scope.teams !== null);
+    const visible = scoped ? (a: Agent) => agentInScope(a, scope) : undefined;
+    let allowedQueues: Set<string> | null = null;
+    if (scoped) {
+      allowedQueues = new Set(scope.queues ?? []);
+      if (scope.teams) {
+        for (const a of this.#agents.values())
+          if (a.team !== null && scope.teams.has(a.team)) for (const q of a.queues) allowedQueues.add(q);
+      }
+    }
     const rollingFrom = LiveEngine.rollingStart(now);
-    const rolling = this.#buckets.sum(rollingFrom, now);
-    Object.assign(rolling, this.#occupancy(rollingFrom, now));
+    let today: KpiCounters;
+    let rolling: KpiCounters;
+    if (allowedQueues) {
+      today = emptyCounters();
+      rolling = emptyCounters();
+      for (const q of allowedQueues) {
+        addCounters(today, this.#buckets.today(q));
+        addCounters(rolling, this.#buckets.sum(rollingFrom, now, q));
+      }
+      Object.assign(today, this.#occupancy(dayStart, now, visible));
+    } else {
+      today = this.todayCounters(now);
+      rolling = this.#buckets.sum(rollingFrom, now);
+    }
+    Object.assign(rolling, this.#occupancy(rollingFrom, now, visible));
 
     const agents: AgentLive[] = [];
     const agentCounts: Record<string, number> = {};
     for (const a of this.#agents.values()) {
       const current = a.timeline[a.timeline.length - 1];
       if (!current) continue;
+      if (visible && !visible(a)) continue;
       agentCounts[current.state] = (agentCounts[current.state] ?? 0) + 1;
       const contact = a.contactId ? this.#contacts.get(a.contactId) : undefined;
       agents.push({
@@ -486,6 +521,7 @@ export class LiveEngine {
     let escalatedWaitingAll = 0;
     let oldestEscalatedAt: number | null = null;
     for (const queue of [...queueNames].sort()) {
+      if (allowedQueues && !allowedQueues.has(queue)) continue;
       const waiting = this.#waiting.get(queue);
       let oldest: number | null = null;
       let escalated = 0;
@@ -517,12 +553,13 @@ export class LiveEngine {
       });
     }
 
-    const activeBots = this.#inBot.size;
+    // Contacts in a bot have not reached a queue yet, so no scope can claim them.
+    const activeBots = allowedQueues ? 0 : this.#inBot.size;
 
     const handlerSeries: HandlerPoint[] = [];
     const thisMinute = floorMinute(now);
     for (let m = thisMinute - 59 * MINUTE; m <= thisMinute; m += MINUTE) {
-      const row = this.#buckets.minute(m, ALL);
+      const row = allowedQueues ? undefined : this.#buckets.minute(m, ALL);
       handlerSeries.push({
         minute: m,
         ai: row?.contactsAi ?? 0,
@@ -622,6 +659,11 @@ function sumIntervals(
     else if (state === 'available') availableMs += end - start;
   }
   return { busyMs, availableMs };
+}
+
+function agentInScope(a: Agent, scope: LiveScope): boolean {
+  if (scope.teams && a.team !== null && scope.teams.has(a.team)) return true;
+  return scope.queues !== null && a.queues.some((q) => scope.queues!.has(q));
 }
 
 /** In a bot now: the latest bot start is later than every end of it (bot end, queue entry, contact end). */

@@ -3,9 +3,12 @@
  * deltas, coalesced to one message per tick (100 ms). All clients share one serialised delta.
  * A client that falls behind is never queued for: it skips ticks and gets the latest full
  * snapshot once its socket drains; one that stays blocked is disconnected.
+ *
+ * Clients are grouped by what they may see (their scope): each group has its own baseline, sequence
+ * and serialised delta, so a scoped supervisor never receives another queue's numbers.
  */
 import { diffSnapshots, isDeltaEmpty, type LiveSnapshot, type ServerMessage } from '../contract/live.ts';
-import type { LiveEngine } from './live-engine.ts';
+import type { LiveEngine, LiveScope } from './live-engine.ts';
 
 export type LiveSocket = {
   /** A text frame; a Buffer is the UTF-8 of the text, encoded once for all clients. */
@@ -15,6 +18,22 @@ export type LiveSocket = {
 };
 
 type Client = { socket: LiveSocket; needsSnapshot: boolean; blockedSince: number | null };
+
+/** Everything the hub keeps for one scope. */
+class Channel {
+  clients = new Set<Client>();
+  seq = 0;
+  last: LiveSnapshot | null = null;
+  lastVersion = -1;
+  lastSentAt = 0;
+  readCache: { version: number; snapshot: LiveSnapshot } | null = null;
+  constructor(readonly scope: LiveScope | null) {}
+}
+
+function keyOf(scope: LiveScope | null | undefined): string {
+  if (!scope || (scope.queues === null && scope.teams === null)) return '*';
+  return JSON.stringify([[...(scope.queues ?? [])].sort(), [...(scope.teams ?? [])].sort()]);
+}
 
 export type LiveHubOptions = {
   tickMs?: number;
@@ -29,13 +48,8 @@ export type LiveHubOptions = {
 
 export class LiveHub {
   #engine: LiveEngine;
-  #clients = new Set<Client>();
+  #channels = new Map<string, Channel>();
   #timer: NodeJS.Timeout | null = null;
-  #seq = 0;
-  #last: LiveSnapshot | null = null;
-  #lastVersion = -1;
-  #lastSentAt = 0;
-  #readCache: { version: number; snapshot: LiveSnapshot } | null = null;
   #opts: Required<LiveHubOptions>;
 
   constructor(engine: LiveEngine, options: LiveHubOptions = {}) {
@@ -52,7 +66,9 @@ export class LiveHub {
   }
 
   get clientCount(): number {
-    return this.#clients.size;
+    let n = 0;
+    for (const ch of this.#channels.values()) n += ch.clients.size;
+    return n;
   }
 
   start(): void {
@@ -63,83 +79,99 @@ export class LiveHub {
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    for (const c of this.#clients) c.socket.close(1001, 'server shutting down');
-    this.#clients.clear();
+    for (const ch of this.#channels.values()) {
+      for (const c of ch.clients) c.socket.close(1001, 'server shutting down');
+    }
+    this.#channels.clear();
   }
 
-  /** The latest snapshot (computed now if the engine changed since the last tick). */
+  #channel(scope: LiveScope | null | undefined): Channel {
+    const key = keyOf(scope);
+    let ch = this.#channels.get(key);
+    if (!ch) this.#channels.set(key, (ch = new Channel(key === '*' ? null : scope!)));
+    return ch;
+  }
+
   /**
    * The latest state for a one-off reader (GET /api/live). It never moves the baseline the next tick
    * diffs against: only a tick does, so every change reaches every connected client.
    */
-  current(): LiveSnapshot {
-    if (this.#last && this.#engine.version === this.#lastVersion) return this.#last;
-    if (!this.#readCache || this.#readCache.version !== this.#engine.version) {
-      this.#readCache = { version: this.#engine.version, snapshot: this.#engine.snapshot(this.#opts.now()) };
+  current(scope: LiveScope | null = null): LiveSnapshot {
+    const key = keyOf(scope);
+    const ch = this.#channels.get(key) ?? new Channel(key === '*' ? null : scope);
+    if (ch.last && this.#engine.version === ch.lastVersion) return ch.last;
+    if (!ch.readCache || ch.readCache.version !== this.#engine.version) {
+      ch.readCache = { version: this.#engine.version, snapshot: this.#engine.snapshot(this.#opts.now(), ch.scope) };
     }
-    return this.#readCache.snapshot;
+    return ch.readCache.snapshot;
   }
 
   /** Registers a socket; returns a handle to deliver its messages and to remove it. */
-  connect(socket: LiveSocket): { resync(): void; disconnect(): void } | null {
-    if (this.#clients.size >= this.#opts.maxClients) {
+  connect(socket: LiveSocket, scope: LiveScope | null = null): { resync(): void; disconnect(): void } | null {
+    if (this.clientCount >= this.#opts.maxClients) {
       socket.close(1013, 'too many live clients, try again later');
       return null;
     }
+    const ch = this.#channel(scope);
     const client: Client = { socket, needsSnapshot: false, blockedSince: null };
-    this.#clients.add(client);
+    ch.clients.add(client);
     // The first message must be the tick baseline itself, so the next delta applies to it exactly.
     // When events arrived since the last tick, the client waits for the next tick (at most 100 ms).
-    if (this.#last && this.#engine.version === this.#lastVersion) {
-      this.#sendSnapshot(client, this.#last);
+    if (ch.last && this.#engine.version === ch.lastVersion) {
+      this.#sendSnapshot(ch, client, ch.last);
     } else {
       client.needsSnapshot = true;
-      if (!this.#last) this.tick(true);
+      if (!ch.last) this.#tickChannel(ch, true);
     }
     return {
       resync: () => {
         client.needsSnapshot = true;
       },
       disconnect: () => {
-        this.#clients.delete(client);
+        ch.clients.delete(client);
+        if (ch.clients.size === 0) this.#channels.delete(keyOf(ch.scope));
       },
     };
   }
 
-  #sendSnapshot(client: Client, snapshot: LiveSnapshot, serialised?: Buffer): void {
-    const msg: ServerMessage = { type: 'snapshot', seq: this.#seq, snapshot };
+  #sendSnapshot(ch: Channel, client: Client, snapshot: LiveSnapshot, serialised?: Buffer): void {
+    const msg: ServerMessage = { type: 'snapshot', seq: ch.seq, snapshot };
     client.socket.send(serialised ?? JSON.stringify(msg));
     client.needsSnapshot = false;
   }
 
-  /** One coalescing step: called by the timer, and directly by tests. */
+  /** One coalescing step for every scope: called by the timer, and directly by tests. */
   tick(force = false): void {
+    for (const ch of this.#channels.values()) this.#tickChannel(ch, force);
+  }
+
+  #tickChannel(ch: Channel, force: boolean): void {
     // Nobody to tell: skip the work. A client that connects later gets a fresh snapshot.
-    if (!force && this.#clients.size === 0) return;
+    if (!force && ch.clients.size === 0) return;
     const now = this.#opts.now();
-    const changed = this.#engine.version !== this.#lastVersion;
-    if (!force && !changed && now - this.#lastSentAt < this.#opts.heartbeatMs) return;
-    const prev = this.#last;
-    this.#lastVersion = this.#engine.version;
-    const next = this.#engine.snapshot(now);
-    this.#last = next;
-    this.#lastSentAt = now;
+    const changed = this.#engine.version !== ch.lastVersion;
+    if (!force && !changed && now - ch.lastSentAt < this.#opts.heartbeatMs) return;
+    const prev = ch.last;
+    ch.lastVersion = this.#engine.version;
+    const next = this.#engine.snapshot(now, ch.scope);
+    ch.last = next;
+    ch.lastSentAt = now;
     // Serialised and UTF-8 encoded once per tick, then the same bytes go to every client.
     let payload: Buffer;
-    const delta = prev ? diffSnapshots(prev, next, this.#seq + 1) : null;
+    const delta = prev ? diffSnapshots(prev, next, ch.seq + 1) : null;
     if (delta && !isDeltaEmpty(delta)) {
-      this.#seq++;
+      ch.seq++;
       payload = Buffer.from(JSON.stringify(delta));
     } else {
-      payload = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.#seq, now } satisfies ServerMessage));
+      payload = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: ch.seq, now } satisfies ServerMessage));
     }
     let snapshotPayload: Buffer | undefined;
-    for (const client of this.#clients) {
+    for (const client of ch.clients) {
       if (client.socket.bufferedAmount > this.#opts.softLimitBytes) {
         client.blockedSince ??= now;
         client.needsSnapshot = true;
         if (now - client.blockedSince > this.#opts.blockedTimeoutMs) {
-          this.#clients.delete(client);
+          ch.clients.delete(client);
           client.socket.close(1008, 'client too slow to receive live updates');
         }
         continue;
@@ -148,14 +180,14 @@ export class LiveHub {
       try {
         if (client.needsSnapshot) {
           snapshotPayload ??= Buffer.from(
-            JSON.stringify({ type: 'snapshot', seq: this.#seq, snapshot: next } satisfies ServerMessage),
+            JSON.stringify({ type: 'snapshot', seq: ch.seq, snapshot: next } satisfies ServerMessage),
           );
-          this.#sendSnapshot(client, next, snapshotPayload);
+          this.#sendSnapshot(ch, client, next, snapshotPayload);
         } else {
           client.socket.send(payload);
         }
       } catch {
-        this.#clients.delete(client);
+        ch.clients.delete(client);
       }
     }
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/http/app.ts';
 import { createTandem, type Tandem } from '../../server/tandem.ts';
 import { LIMITS } from '../../server/contract/events.ts';
-import { tempDbPath, testConfig } from '../helpers/server.ts';
+import { ingestKey, signedIn, tempDbPath, testConfig } from '../helpers/server.ts';
 
 const T = Date.now() - 10 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -12,17 +12,23 @@ describe('HTTP API', () => {
   let tandem: Tandem;
   let app: ReturnType<typeof createApp>;
   const db = tempDbPath();
+  let key = '';
+  let cookie = '';
 
   const post = (body: unknown, contentType = 'application/json') =>
     app.request('/api/events', {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, authorization: `Bearer ${key}` },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
+  /** GET as a signed-in admin. */
+  const get = (path: string) => app.request(path, { headers: { cookie } });
 
   beforeAll(async () => {
     tandem = await createTandem(testConfig({ dbPath: db.path }));
     app = createApp(tandem);
+    key = await ingestKey(tandem);
+    cookie = (await signedIn(tandem, ['admin'])).cookie;
   });
   afterAll(async () => {
     await tandem.close();
@@ -98,14 +104,14 @@ describe('HTTP API', () => {
       agentId: 'ag2',
     });
     await post({ id: 'o0', type: 'queue.entered', at: T + 30_000, contactId: 'c3', queue: 'billing' });
-    const res = await app.request(`/api/kpis?from=${T - 1000}&to=${T + 300_000}&queue=billing`);
+    const res = await get(`/api/kpis?from=${T - 1000}&to=${T + 300_000}&queue=billing`);
     const { kpis, counters } = await res.json();
     expect(kpis.answered).toBe(2);
     expect(counters.answeredWaitMs).toBe(14_000 + 30_000);
     expect(kpis.answeredWithinThreshold).toBe(1);
     expect(kpis.serviceLevel).toBe(0.5);
     expect(kpis.ahtSeconds).toBe(185);
-    const live = await (await app.request('/api/live')).json();
+    const live = await (await get('/api/live')).json();
     expect(live.today.answered).toBe(2);
     expect(live.today.asaSeconds).toBe(22);
   });
@@ -131,11 +137,11 @@ describe('HTTP API', () => {
     ];
     expect((await (await post(events)).json()).accepted).toBe(7);
     const range = `from=${B - 1000}&to=${B + 100_000}`;
-    const voice = (await (await app.request(`/api/kpis?${range}&channel=voice`)).json()).kpis;
+    const voice = (await (await get(`/api/kpis?${range}&channel=voice`)).json()).kpis;
     expect(voice).toMatchObject({ contacts: 1, offered: 1, answered: 1, abandoned: 0, botSessions: 0 });
-    const email = (await (await app.request(`/api/kpis?${range}&channel=email&queue=loyalty`)).json()).kpis;
+    const email = (await (await get(`/api/kpis?${range}&channel=email&queue=loyalty`)).json()).kpis;
     expect(email).toMatchObject({ contacts: 1, offered: 1, answered: 0, abandoned: 1, botSessions: 1, abandonRate: 1 });
-    const all = (await (await app.request(`/api/kpis?${range}&queue=loyalty`)).json()).kpis;
+    const all = (await (await get(`/api/kpis?${range}&queue=loyalty`)).json()).kpis;
     expect(all).toMatchObject({ contacts: 2, offered: 2, answered: 1, abandoned: 1, serviceLevel: 0.5 });
   });
 
@@ -147,8 +153,8 @@ describe('HTTP API', () => {
       { id: 'tie-w', type: 'wrapup.completed', at: A + 30_000, contactId: 'tie', agentId: 't' },
     ]);
     const range = `from=${A - 1000}&to=${A + 60_000}`;
-    const q1 = (await (await app.request(`/api/kpis?${range}&queue=tie_q1`)).json()).kpis;
-    const q2 = (await (await app.request(`/api/kpis?${range}&queue=tie_q2`)).json()).kpis;
+    const q1 = (await (await get(`/api/kpis?${range}&queue=tie_q1`)).json()).kpis;
+    const q2 = (await (await get(`/api/kpis?${range}&queue=tie_q2`)).json()).kpis;
     // (time, id) order: 'tie-z' is the later answer.
     expect([q1.ahtSeconds, q2.ahtSeconds]).toEqual([30, null]);
   });
@@ -159,14 +165,14 @@ describe('HTTP API', () => {
     expect((await bad.json()).error.message).toMatch(/not valid JSON/);
     const empty = await post('');
     expect(empty.status).toBe(400);
-    const kpis = await app.request('/api/kpis?from=tomorrow&channel=fax');
+    const kpis = await get('/api/kpis?from=tomorrow&channel=fax');
     expect(kpis.status).toBe(400);
     const body = await kpis.json();
     expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['channel', 'from']);
-    const backwards = await app.request(`/api/kpis?from=${T}&to=${T - 1}`);
+    const backwards = await get(`/api/kpis?from=${T}&to=${T - 1}`);
     expect(backwards.status).toBe(400);
     for (const q of ['from=1&to=99999999999999999', 'to=9223372036854775808', 'from=1']) {
-      expect((await app.request(`/api/kpis?${q}`)).status, q).toBe(400);
+      expect((await get(`/api/kpis?${q}`)).status, q).toBe(400);
     }
   });
 
@@ -221,12 +227,12 @@ describe('HTTP API', () => {
   });
 
   it('serves health, the JSON schema and a 404 for unknown API paths', async () => {
-    const health = await (await app.request('/api/health')).json();
+    const health = await (await get('/api/health')).json();
     expect(health.status).toBe('ok');
     expect(health.database.events).toBeGreaterThan(3);
-    const schema = await (await app.request('/api/schema')).json();
+    const schema = await (await get('/api/schema')).json();
     expect(schema.oneOf).toHaveLength(13);
-    const missing = await app.request('/api/nope');
+    const missing = await get('/api/nope');
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('not_found');
   });

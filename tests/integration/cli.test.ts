@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../server/db/duckdb.ts';
-import type { RunningServer } from '../../server/server.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { startTestServer, tempDbPath } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -42,7 +42,7 @@ describe('tandem CLI', () => {
   });
 
   describe('simulate', () => {
-    let server: RunningServer;
+    let server: TestServer;
     const db = tempDbPath();
     beforeAll(async () => {
       server = await startTestServer({ dbPath: db.path });
@@ -53,25 +53,16 @@ describe('tandem CLI', () => {
     });
 
     it('drives a running server through POST /api/events', async () => {
-      const { stdout } = await run(process.execPath, [
-        BIN,
-        'simulate',
-        '--url',
-        server.url,
-        '--rate',
-        '30',
-        '--seed',
-        '9',
-        '--backfill',
-        '20',
-        '--duration',
-        '1',
-      ]);
+      const { stdout } = await run(
+        process.execPath,
+        [BIN, 'simulate', '--url', server.url, '--rate', '30', '--seed', '9', '--backfill', '20', '--duration', '1'],
+        { env: { ...process.env, TANDEM_KEY: server.key } },
+      );
       const sent = Number([...stdout.matchAll(/sent (\d+) events/g)].at(-1)?.[1]);
       expect(sent).toBeGreaterThan(100);
-      const health = await (await fetch(`${server.url}/api/health`)).json();
+      const health = await (await server.get(`/api/health`)).json();
       expect(health.database.events).toBe(sent);
-      const live = await (await fetch(`${server.url}/api/live`)).json();
+      const live = await (await server.get(`/api/live`)).json();
       expect(live.today.contacts + live.rolling15.contacts).toBeGreaterThan(0);
       expect(live.agents.length).toBeGreaterThan(0);
     });

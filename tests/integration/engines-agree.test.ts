@@ -81,7 +81,7 @@ describe('live and SQL engines agree', () => {
   it('agrees per queue on the queue metrics', async () => {
     const snap = inOrder.snapshot(now);
     for (const q of snap.queues) {
-      const sql = await kpiCounters(db, { from: dayStart, to: now, queue: q.queue }, DEFAULT_KPI_SETTINGS, now);
+      const sql = await kpiCounters(db, { from: dayStart, to: now, queues: [q.queue] }, DEFAULT_KPI_SETTINGS, now);
       expect({ q: q.queue, offered: q.offered, answered: q.answered, abandoned: q.abandoned }).toEqual({
         q: q.queue,
         offered: sql.offered,

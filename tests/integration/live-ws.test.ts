@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { applyDelta, serverMessageSchema, type LiveSnapshot, type ServerMessage } from '../../server/contract/live.ts';
 import { ingestReplySchema } from '../../server/contract/ingest.ts';
-import type { RunningServer } from '../../server/server.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { postEvents, startTestServer, tempDbPath } from '../helpers/server.ts';
 
 /** Collects parsed messages from a socket and lets a test wait for one that matches. */
@@ -33,7 +33,7 @@ function listen(ws: WebSocket) {
 }
 
 describe('websockets on a real port', () => {
-  let server: RunningServer;
+  let server: TestServer;
   const db = tempDbPath();
   const wsUrl = (path: string) => server.url.replace('http', 'ws') + path;
 
@@ -46,7 +46,7 @@ describe('websockets on a real port', () => {
   });
 
   it('sends a snapshot on connect and deltas after events, in sequence', async () => {
-    const ws = new WebSocket(wsUrl('/ws/live'));
+    const ws = new WebSocket(wsUrl('/ws/live'), { headers: { cookie: server.adminCookie, origin: server.url } });
     const inbox = listen(ws);
     const first = await inbox.next((m) => m.type === 'snapshot');
     if (first.type !== 'snapshot') throw new Error('expected snapshot');
@@ -55,7 +55,7 @@ describe('websockets on a real port', () => {
 
     const at = Date.now() - 5_000;
     const sent = Date.now();
-    const res = await postEvents(server.url, [
+    const res = await postEvents(server, [
       { id: 'w1', type: 'contact.started', at, contactId: 'wc1', channel: 'chat' },
       { id: 'w2', type: 'queue.entered', at, contactId: 'wc1', queue: 'sales' },
     ]);
@@ -73,22 +73,20 @@ describe('websockets on a real port', () => {
   });
 
   it('answers a resync request with a full snapshot and rejects unknown messages', async () => {
-    const ws = new WebSocket(wsUrl('/ws/live'));
+    const ws = new WebSocket(wsUrl('/ws/live'), { headers: { cookie: server.adminCookie, origin: server.url } });
     const inbox = listen(ws);
     await inbox.next((m) => m.type === 'snapshot');
     ws.send('{"type":"dance"}');
     await inbox.next((m) => m.type === 'error');
     ws.send(JSON.stringify({ type: 'resync' }));
-    await postEvents(server.url, [
-      { id: 'w3', type: 'contact.started', at: Date.now(), contactId: 'wc2', channel: 'app' },
-    ]);
+    await postEvents(server, [{ id: 'w3', type: 'contact.started', at: Date.now(), contactId: 'wc2', channel: 'app' }]);
     const snaps = () => inbox.messages.filter((m) => m.type === 'snapshot').length;
     await inbox.next(() => snaps() >= 2);
     ws.close();
   });
 
   it('acknowledges websocket ingest batches in order, with the batch id', async () => {
-    const ws = new WebSocket(wsUrl('/ws/ingest'));
+    const ws = new WebSocket(wsUrl('/ws/ingest'), { headers: { authorization: `Bearer ${server.key}` } });
     await new Promise((r) => ws.once('open', r));
     const replies: unknown[] = [];
     const done = new Promise<void>((resolve) =>
@@ -123,7 +121,9 @@ describe('websocket ingest back-pressure', () => {
     const db = tempDbPath();
     const server = await startTestServer({ dbPath: db.path });
     try {
-      const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws/ingest');
+      const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws/ingest', {
+        headers: { authorization: `Bearer ${server.key}` },
+      });
       await new Promise((r) => ws.once('open', r));
       const batches = 40;
       const acks: { accepted: number }[] = [];

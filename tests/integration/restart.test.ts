@@ -11,16 +11,16 @@ describe('restart', () => {
     let server = await startTestServer({ dbPath: db.path });
     try {
       for (let i = 0; i < events.length; i += 4000) {
-        expect((await postEvents(server.url, events.slice(i, i + 4000))).status).toBe(202);
+        expect((await postEvents(server, events.slice(i, i + 4000))).status).toBe(202);
       }
       const range = `from=${now - 2 * 3_600_000}&to=${now}`;
-      const kpisBefore = await (await fetch(`${server.url}/api/kpis?${range}`)).json();
-      const liveBefore = await (await fetch(`${server.url}/api/live`)).json();
+      const kpisBefore = await (await server.get(`/api/kpis?${range}`)).json();
+      const liveBefore = await (await server.get(`/api/live`)).json();
       await server.close();
 
       server = await startTestServer({ dbPath: db.path });
-      const kpisAfter = await (await fetch(`${server.url}/api/kpis?${range}`)).json();
-      const liveAfter = await (await fetch(`${server.url}/api/live`)).json();
+      const kpisAfter = await (await server.get(`/api/kpis?${range}`)).json();
+      const liveAfter = await (await server.get(`/api/live`)).json();
       expect(kpisBefore.kpis.contacts).toBeGreaterThan(100);
       expect(kpisAfter.kpis).toEqual(kpisBefore.kpis);
       // Same queues, waiting contacts and agent states; today's counters equal up to the clock moving.
@@ -41,11 +41,11 @@ describe('restart', () => {
     let server = await startTestServer({ dbPath: db.path });
     try {
       const at = Date.UTC(2099, 11, 31);
-      await postEvents(server.url, [{ id: 'future', type: 'contact.started', at, contactId: 'f', channel: 'app' }]);
+      await postEvents(server, [{ id: 'future', type: 'contact.started', at, contactId: 'f', channel: 'app' }]);
       await server.close();
       // Walking every hour up to 2099 would take far longer than the test's timeout.
       server = await startTestServer({ dbPath: db.path });
-      const live = await (await fetch(`${server.url}/api/live`)).json();
+      const live = await (await server.get(`/api/live`)).json();
       expect(live.today.contacts).toBe(0);
     } finally {
       await server.close();

@@ -2,21 +2,33 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { UpgradeWebSocket } from 'hono/ws';
+import { keyPermit } from '../../auth/key-scope.ts';
+import type { KeyPrincipal } from '../../auth/principal.ts';
+import { WS_CLOSE_REVOKED } from '../../contract/auth.ts';
 import { LIMITS } from '../../contract/events.ts';
 import { ingestBatchSchema, type IngestReply } from '../../contract/ingest.ts';
+import type { EventPermit } from '../../ingest/ingest.ts';
 import { itemsOf, parseEventsBody, type ParsedItem } from '../../ingest/parse-body.ts';
 import type { Tandem } from '../../tandem.ts';
+import type { AppEnv } from '../env.ts';
 import { HttpError, PayloadTooLarge } from '../errors.ts';
+import { allow } from '../middleware/allow.ts';
+import { websocketOrigin } from '../middleware/websocket-origin.ts';
 
 /** Batches one websocket producer may have waiting for their commit before we stop reading its socket. */
 const MAX_IN_FLIGHT = 4;
 type PausableSocket = { pause(): void; resume(): void };
 
-export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null): Hono {
-  const app = new Hono();
+export function eventRoutes(
+  t: Tandem,
+  upgradeWebSocket: UpgradeWebSocket | null,
+  origins: readonly string[] = [],
+): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.post(
     '/api/events',
+    allow('events:write'),
     bodyLimit({
       maxSize: LIMITS.bodyBytes,
       onError: () => {
@@ -25,7 +37,7 @@ export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null
     }),
     async (c) => {
       const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
-      const ack = await t.ingest.ingestParsed(items);
+      const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal));
       return c.json(ack, 202);
     },
   );
@@ -33,13 +45,26 @@ export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null
   if (upgradeWebSocket) {
     app.get(
       '/ws/ingest',
-      upgradeWebSocket(() => {
+      allow('events:write'),
+      websocketOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }),
+      upgradeWebSocket((c) => {
+        const key: KeyPrincipal = c.get('principal');
+        const permit = keyPermit(key);
+        let stopListening: (() => void) | null = null;
         // Messages are handled one after another so acknowledgements come back in order. A producer
         // that sends faster than we commit is paused (TCP back-pressure) instead of queued in memory.
         let chain = Promise.resolve();
         let inFlight = 0;
         let paused = false;
         return {
+          onOpen(_event, ws) {
+            stopListening = t.auth.onRevoke((r) => {
+              if (r.kind === 'key' && r.id === key.id) ws.close(WS_CLOSE_REVOKED, 'ingest key revoked');
+            });
+          },
+          onClose() {
+            stopListening?.();
+          },
           onMessage(event, ws) {
             const raw = ws.raw as PausableSocket | undefined;
             inFlight++;
@@ -48,7 +73,7 @@ export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null
               paused = true;
             }
             chain = chain.then(async () => {
-              const reply = await handleIngestMessage(t, event.data);
+              const reply = await handleIngestMessage(t, event.data, permit);
               if (ws.readyState === 1) ws.send(JSON.stringify(reply));
               inFlight--;
               if (paused && inFlight < MAX_IN_FLIGHT / 2 && raw) {
@@ -64,7 +89,7 @@ export function eventRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null
   return app;
 }
 
-async function handleIngestMessage(t: Tandem, data: unknown): Promise<IngestReply> {
+async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermit): Promise<IngestReply> {
   let batch: string | undefined;
   try {
     if (typeof data !== 'string') return { type: 'error', status: 400, message: 'send events as text JSON messages' };
@@ -80,7 +105,7 @@ async function handleIngestMessage(t: Tandem, data: unknown): Promise<IngestRepl
     } else {
       items = parsed === undefined ? parseEventsBody(data) : itemsOf(parsed);
     }
-    const ack = await t.ingest.ingestParsed(items);
+    const ack = await t.ingest.ingestParsed(items, permit);
     return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };
   } catch (err) {
     if (err instanceof HttpError)

@@ -1,12 +1,15 @@
 /** KPIs for any past range, computed in DuckDB: GET /api/kpis?from=&to=&queue=&channel= */
 import { Hono } from 'hono';
+import { isScoped, scopeOf } from '../../auth/principal.ts';
 import { z } from 'zod';
 import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
 import { computeKpis } from '../../contract/kpis.ts';
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
 import type { Tandem } from '../../tandem.ts';
 import { startOfDay } from '../../time.ts';
-import { BadRequest } from '../errors.ts';
+import type { AppEnv } from '../env.ts';
+import { BadRequest, Forbidden } from '../errors.ts';
+import { allow } from '../middleware/allow.ts';
 
 const time = z
   .string()
@@ -30,9 +33,9 @@ const query = z.object({
   channel: z.enum(CHANNELS).optional(),
 });
 
-export function kpiRoutes(t: Tandem): Hono {
-  const app = new Hono();
-  app.get('/api/kpis', async (c) => {
+export function kpiRoutes(t: Tandem): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/api/kpis', allow('kpi:read'), async (c) => {
     const parsed = query.safeParse(c.req.query());
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -43,11 +46,20 @@ export function kpiRoutes(t: Tandem): Hono {
     const to = parsed.data.to ?? now;
     if (to <= from)
       throw new BadRequest('invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
-    const filter = { from, to, queue: parsed.data.queue, channel: parsed.data.channel };
+    // A scoped caller's figures cover only their queues: the ones named, plus those their teams
+    // serve now (from the live roster).
+    const scope = scopeOf(c.get('principal'));
+    let queues = parsed.data.queue !== undefined ? [parsed.data.queue] : undefined;
+    if (isScoped(scope)) {
+      const allowed = new Set([...(scope.queues ?? []), ...t.hub.current(scope).queues.map((q) => q.queue)]);
+      if (queues && !allowed.has(queues[0]!)) throw new Forbidden(`queue "${queues[0]}" is outside your scope`);
+      queues ??= [...allowed].sort();
+    }
+    const filter = { from, to, queues, channel: parsed.data.channel };
     const counters = await kpiCounters(t.db, filter, t.config.kpi, now);
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      filter: { queue: filter.queue ?? null, channel: filter.channel ?? null },
+      filter: { queue: parsed.data.queue ?? null, queues: queues ?? null, channel: filter.channel ?? null },
       settings: t.config.kpi,
       kpis: computeKpis(counters),
       counters,

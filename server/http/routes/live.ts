@@ -1,21 +1,53 @@
-/** The live snapshot over HTTP and the /ws/live push stream. */
+/** The live snapshot over HTTP and the /ws/live push stream, each narrowed to the caller's scope. */
 import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
+import { scopeOf, type Principal } from '../../auth/principal.ts';
+import type { Revocation } from '../../auth/auth.ts';
+import { WS_CLOSE_REVOKED } from '../../contract/auth.ts';
 import { clientMessageSchema } from '../../contract/live.ts';
 import type { LiveSocket } from '../../live/live-hub.ts';
 import type { Tandem } from '../../tandem.ts';
+import type { AppEnv } from '../env.ts';
+import { allow } from '../middleware/allow.ts';
+import { websocketOrigin } from '../middleware/websocket-origin.ts';
 
 type RawSocket = { bufferedAmount: number; send(data: Buffer, options: { binary: boolean }): void };
 
-export function liveRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null): Hono {
-  const app = new Hono();
-  app.get('/api/live', (c) => c.json(t.hub.current()));
+/** Whether a revocation ends what this principal was let in with. */
+export function revokes(r: Revocation, p: Principal): boolean {
+  switch (p.kind) {
+    case 'user':
+      return (r.kind === 'user' && r.id === p.id) || (r.kind === 'session' && r.id === p.sessionId);
+    case 'display':
+      return r.kind === 'display' && r.id === p.id;
+    case 'key':
+      return r.kind === 'key' && r.id === p.id;
+    default:
+      return false;
+  }
+}
+
+export function liveRoutes(
+  t: Tandem,
+  upgradeWebSocket: UpgradeWebSocket | null,
+  origins: readonly string[] = [],
+): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/api/live', allow('live:read'), (c) => c.json(t.hub.current(scopeOf(c.get('principal')))));
 
   if (upgradeWebSocket) {
     app.get(
       '/ws/live',
-      upgradeWebSocket(() => {
+      allow('live:read'),
+      websocketOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }),
+      upgradeWebSocket((c) => {
+        const principal: Principal = c.get('principal');
         let handle: ReturnType<typeof t.hub.connect> = null;
+        let stopListening: (() => void) | null = null;
+        const end = () => {
+          stopListening?.();
+          handle?.disconnect();
+        };
         return {
           onOpen(_event, ws) {
             const raw = ws.raw as RawSocket | undefined;
@@ -27,7 +59,12 @@ export function liveRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null)
               },
               close: (code, reason) => ws.close(code, reason),
             };
-            handle = t.hub.connect(socket);
+            handle = t.hub.connect(socket, scopeOf(principal));
+            // Sign-out, a revoked display link or a changed account closes the stream at once; the
+            // client then asks again and gets the new answer (a login, the revoked screen, a new scope).
+            stopListening = t.auth.onRevoke((r) => {
+              if (revokes(r, principal)) ws.close(WS_CLOSE_REVOKED, 'credentials revoked');
+            });
           },
           onMessage(event, ws) {
             let parsed: unknown;
@@ -48,12 +85,8 @@ export function liveRoutes(t: Tandem, upgradeWebSocket: UpgradeWebSocket | null)
             }
             if (msg.data.type === 'resync') handle?.resync();
           },
-          onClose() {
-            handle?.disconnect();
-          },
-          onError() {
-            handle?.disconnect();
-          },
+          onClose: end,
+          onError: end,
         };
       }),
     );

@@ -1,16 +1,21 @@
 /** Health and the published event contract. */
 import { Hono } from 'hono';
+import { can } from '../../auth/principal.ts';
 import { eventJsonSchema } from '../../contract/events.ts';
 import type { Tandem } from '../../tandem.ts';
+import type { AppEnv } from '../env.ts';
+import { allow } from '../middleware/allow.ts';
 import { VERSION } from '../../version.ts';
 
-export function metaRoutes(t: Tandem): Hono {
-  const app = new Hono();
-  app.get('/api/health', async (c) => {
+export function metaRoutes(t: Tandem): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // Anyone (a load balancer) may ask whether we are up; only admins see the details.
+  app.get('/api/health', allow('public'), async (c) => {
     try {
       const [row] = await t.db.query<{ events: number; contacts: number }>(
         "SELECT count(*) AS events, count(DISTINCT contact_id) FILTER (WHERE type = 'contact.started') AS contacts FROM events",
       );
+      if (!can(c.get('principal'), 'admin')) return c.json({ status: 'ok', version: VERSION });
       return c.json({
         status: 'ok',
         version: VERSION,
@@ -21,13 +26,11 @@ export function metaRoutes(t: Tandem): Hono {
         liveClients: t.hub.clientCount,
       });
     } catch (err) {
-      return c.json(
-        { status: 'degraded', version: VERSION, database: { status: 'error', message: (err as Error).message } },
-        503,
-      );
+      t.log.error({ err }, 'health check failed');
+      return c.json({ status: 'degraded', version: VERSION, database: { status: 'error' } }, 503);
     }
   });
   const schema = eventJsonSchema();
-  app.get('/api/schema', (c) => c.json(schema));
+  app.get('/api/schema', allow('public'), (c) => c.json(schema));
   return app;
 }

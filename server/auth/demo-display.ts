@@ -1,0 +1,20 @@
+/**
+ * In demo mode the server prints a ready wall-display link, so a newcomer sees the wallboard at
+ * once. The "Demo wall" display gets a fresh link on every start: only the newest printed one works.
+ */
+import type { Tandem } from '../tandem.ts';
+
+export const DEMO_DISPLAY_NAME = 'Demo wall';
+const DEMO_CREATOR = 'demo';
+
+export async function demoDisplayToken(t: Tandem): Promise<string> {
+  const existing = (await t.auth.displays.list()).find(
+    (d) => d.name === DEMO_DISPLAY_NAME && d.createdBy === DEMO_CREATOR,
+  );
+  if (existing) return t.auth.displays.rotate(existing.id);
+  const { token } = await t.admin.createDisplay(
+    { actor: { kind: 'system', id: null, name: DEMO_CREATOR } },
+    { name: DEMO_DISPLAY_NAME, board: 'overview', scopeQueues: [] },
+  );
+  return token;
+}

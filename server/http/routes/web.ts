@@ -1,0 +1,113 @@
+/**
+ * Pages: display links, the sign-in gate for protected pages, and everything else handed to the
+ * built SvelteKit app. Pages carry no data (they fetch it from the API, which checks again), so
+ * the gate is about sending people to the right place, not the last line of defence.
+ */
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { can } from '../../auth/principal.ts';
+import type { Tandem } from '../../tandem.ts';
+import type { AppEnv } from '../env.ts';
+import { allow, type Policy } from '../middleware/allow.ts';
+import { DISPLAY_COOKIE } from '../middleware/authenticate.ts';
+import { COMMON_HEADERS } from '../middleware/security-headers.ts';
+
+/** SvelteKit's adapter-node handler (connect-style). */
+export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/**
+ * Every page of the web app and who may open it, by path prefix (longest match wins).
+ * The access-matrix test fails when a page under web/src/routes has no entry here.
+ */
+export const PAGE_POLICIES: Readonly<Record<string, Policy>> = {
+  '/': 'public',
+  '/login': 'public',
+  '/setup': 'public',
+  '/d': 'public',
+  '/wall': 'live:read',
+  '/admin': 'admin',
+};
+
+export function pagePolicy(path: string): Policy {
+  let best = '/';
+  for (const prefix of Object.keys(PAGE_POLICIES)) {
+    if (
+      (path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)) &&
+      prefix.length > best.length
+    ) {
+      best = prefix;
+    }
+  }
+  return PAGE_POLICIES[best]!;
+}
+
+const DISPLAY_COOKIE_DAYS = 400; // the longest lifetime browsers accept
+
+export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  // Opening a display link stores it in a cookie so the wallboard's API and websocket calls carry
+  // it; the token stays in the URL, so a kiosk that loses its cookies recovers on reload.
+  app.get('/d/:token', allow('public'), async (c) => {
+    const found = await t.auth.displays.lookup(c.req.param('token'));
+    if (found.status === 'ok') {
+      setCookie(c, DISPLAY_COOKIE, c.req.param('token'), {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: c.get('secure'),
+        path: '/',
+        maxAge: DISPLAY_COOKIE_DAYS * 86_400,
+      });
+    } else {
+      deleteCookie(c, DISPLAY_COOKIE, { path: '/' });
+    }
+    return serve(c, web);
+  });
+
+  app.get('/api/display', allow('public'), async (c) => {
+    // Only the display cookie counts here, not a session: the screen must learn its own fate.
+    const token = c.req.header('cookie')?.match(new RegExp(`(?:^|;\\s*)${DISPLAY_COOKIE}=([^;]+)`))?.[1];
+    if (!token) return c.json({ status: 'none' });
+    const found = await t.auth.displays.lookup(decodeURIComponent(token));
+    if (found.status !== 'ok') return c.json({ status: found.status });
+    const d = found.display;
+    return c.json({ status: 'ok', display: { id: d.id, name: d.name, board: d.board } });
+  });
+
+  app.all('*', allow('public'), async (c) => {
+    const policy = pagePolicy(c.req.path);
+    const p = c.get('principal');
+    const isPage = !c.req.path.startsWith('/_app/') && (c.req.method === 'GET' || c.req.method === 'HEAD');
+    if (isPage && policy !== 'public' && p.kind === 'anonymous') {
+      return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 302);
+    }
+    if (isPage && policy !== 'public' && policy !== 'signed-in' && !can(p, policy)) {
+      return c.redirect(`/?denied=${encodeURIComponent(c.req.path)}`, 302);
+    }
+    return serve(c, web);
+  });
+  return app;
+}
+
+async function serve(c: Context<AppEnv>, web: WebHandler | null): Promise<Response> {
+  if (!web || !c.env?.incoming) {
+    return c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
+  }
+  const res = c.env.outgoing;
+  for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value!);
+  // Cookies set by this route (display links) must reach the browser with SvelteKit's response.
+  const cookies = c.res.headers.getSetCookie?.() ?? [];
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  if (c.get('secure')) res.setHeader('strict-transport-security', 'max-age=31536000');
+  await new Promise<void>((resolve) => {
+    res.once('close', resolve);
+    res.once('finish', resolve);
+    web(c.env.incoming, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  return RESPONSE_ALREADY_SENT;
+}
