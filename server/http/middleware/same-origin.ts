@@ -34,13 +34,14 @@ export function isOwnOrigin(
 
 export function sameOrigin(options: SameOriginOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE.has(c.req.method) || c.get('authVia') === 'key') return next();
+    // Any Authorization header, valid or not, was set by a program, not attached by a browser.
+    if (SAFE.has(c.req.method) || c.req.header('authorization') !== undefined) return next();
     const origin = c.req.header('origin');
     const fetchSite = c.req.header('sec-fetch-site');
     if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') {
       throw new Forbidden('cross-site request refused');
     }
-    if (!origin || !isOwnOrigin(origin, c.req.header('host'), options, c.req.header('x-forwarded-host'))) {
+    if (!origin || !isOwnOrigin(origin, new URL(c.req.url).host, options, c.req.header('x-forwarded-host'))) {
       throw new Forbidden(
         origin ? 'cross-origin request refused' : 'the Origin header is required for this request (CSRF protection)',
       );

@@ -11,7 +11,7 @@ import { isOwnOrigin, type SameOriginOptions } from './same-origin.ts';
 export function websocketOrigin(options: SameOriginOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin && !isOwnOrigin(origin, c.req.header('host'), options, c.req.header('x-forwarded-host'))) {
+    if (origin && !isOwnOrigin(origin, new URL(c.req.url).host, options, c.req.header('x-forwarded-host'))) {
       throw new Forbidden('websocket from another origin refused');
     }
     if (!origin && c.get('authVia') !== 'key' && c.get('authVia') !== 'none') {

@@ -9,7 +9,7 @@ import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { BadRequest, Forbidden, Unauthorized } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
-import { SESSION_COOKIE } from '../middleware/authenticate.ts';
+import { DISPLAY_COOKIE, SESSION_COOKIE } from '../middleware/authenticate.ts';
 import { jsonBody } from '../validate.ts';
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number): void {
@@ -122,6 +122,16 @@ export function authRoutes(t: Tandem): Hono<AppEnv> {
     const { token, session } = await t.auth.sessions.create(p.id, meta(c));
     setSessionCookie(c, token, session.expiresAt);
     return c.json({ ok: true });
+  });
+
+  app.get('/api/display', allow('public'), async (c) => {
+    // Only the display cookie counts here, not a session: the screen must learn its own fate.
+    const token = getCookie(c, DISPLAY_COOKIE);
+    if (!token) return c.json({ status: 'none' });
+    const found = await t.auth.displays.lookup(token);
+    if (found.status !== 'ok') return c.json({ status: found.status });
+    const d = found.display;
+    return c.json({ status: 'ok', display: { id: d.id, name: d.name, board: d.board } });
   });
 
   app.get('/api/auth/setup', allow('public'), (c) => {

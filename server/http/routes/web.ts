@@ -52,7 +52,8 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
   // it; the token stays in the URL, so a kiosk that loses its cookies recovers on reload.
   app.get('/d/:token', allow('public'), async (c) => {
     const found = await t.auth.displays.lookup(c.req.param('token'));
-    if (found.status === 'ok') {
+    // A revoked link is kept too, so the screen's /api/display call can say "revoked".
+    if (found.status !== 'unknown') {
       setCookie(c, DISPLAY_COOKIE, c.req.param('token'), {
         httpOnly: true,
         sameSite: 'Lax',
@@ -64,16 +65,6 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
       deleteCookie(c, DISPLAY_COOKIE, { path: '/' });
     }
     return serve(c, web);
-  });
-
-  app.get('/api/display', allow('public'), async (c) => {
-    // Only the display cookie counts here, not a session: the screen must learn its own fate.
-    const token = c.req.header('cookie')?.match(new RegExp(`(?:^|;\\s*)${DISPLAY_COOKIE}=([^;]+)`))?.[1];
-    if (!token) return c.json({ status: 'none' });
-    const found = await t.auth.displays.lookup(decodeURIComponent(token));
-    if (found.status !== 'ok') return c.json({ status: found.status });
-    const d = found.display;
-    return c.json({ status: 'ok', display: { id: d.id, name: d.name, board: d.board } });
   });
 
   app.all('*', allow('public'), async (c) => {
