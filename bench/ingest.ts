@@ -171,7 +171,11 @@ async function httpRun(
     const post = async (): Promise<void> => {
       const body = JSON.stringify(stream.next(batch));
       const t = performance.now();
-      const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
+        body,
+      });
       const ack = (await res.json()) as IngestAck;
       if (res.status !== 202) throw new Error(`POST /api/events answered ${res.status}: ${JSON.stringify(ack)}`);
       acknowledged += ack.accepted;

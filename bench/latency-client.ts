@@ -8,7 +8,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 export type ClientCommand =
-  { type: 'connect'; url: string; count: number; concurrency: number } | { type: 'report' } | { type: 'stop' };
+  | { type: 'connect'; url: string; count: number; concurrency: number; headers: Record<string, string> }
+  | { type: 'report' }
+  | { type: 'stop' };
 
 export type ClientStats = {
   clients: number;
@@ -84,11 +86,13 @@ function onMessage(client: Client, data: Buffer): void {
   }
 }
 
+let connectHeaders: Record<string, string> = {};
+
 function connectOne(url: string): Promise<boolean> {
   const client: Client = { ws: null, snapshots: 0, seen: new Map() };
   clients.push(client);
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers: connectHeaders });
     client.ws = ws;
     let settled = false;
     const settle = (ok: boolean) => {
@@ -168,6 +172,7 @@ function reply(message: ClientReply): void {
 }
 
 process.on('message', (message: ClientCommand) => {
+  if (message.type === 'connect') connectHeaders = message.headers;
   if (message.type === 'connect') void connectAll(message.url, message.count, message.concurrency);
   else if (message.type === 'report') report();
   else if (message.type === 'stop') {

@@ -136,7 +136,7 @@ function clientCpu(procs: ClientProc[]): number | null {
 async function post(server: BenchServer, events: unknown[]): Promise<IngestAck> {
   const res = await fetch(`${server.url}/api/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
     body: JSON.stringify(events),
   });
   const ack = (await res.json()) as IngestAck;
@@ -223,7 +223,13 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
       const proc = startClientProcess();
       procs.push(proc);
       const connected = proc.next('connected');
-      proc.send({ type: 'connect', url: wsUrl, count, concurrency: 25 });
+      proc.send({
+        type: 'connect',
+        url: wsUrl,
+        count,
+        concurrency: 25,
+        headers: { cookie: server.cookie, origin: server.url },
+      });
       // One process at a time, so the server is not flooded with initial snapshots.
       const c = await connected;
       connectStats.open += c.open;

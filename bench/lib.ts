@@ -2,7 +2,8 @@
  * Shared helpers for the benchmarks: a real Tandem server in a child process (free port, temporary
  * DuckDB file, demo off), health polling, process CPU time, percentiles and machine facts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -46,6 +47,10 @@ export type BenchServer = {
   pid: number;
   dbPath: string;
   health(): Promise<Health>;
+  /** An ingest key (Bearer) for POST /api/events and /ws/ingest. */
+  key: string;
+  /** Cookie header of a signed-in admin, for /api/health details, /api/live and /ws/live. */
+  cookie: string;
   /** CPU seconds (user + system, all threads) the server process has used so far; null off Linux. */
   cpuSeconds(): number | null;
   /** Resident memory of the server process in MiB; null off Linux. */
@@ -87,18 +92,29 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   const dbPath = join(dir, 'bench.duckdb');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const serverEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TANDEM_DB: dbPath,
+    TANDEM_DEMO: '0',
+    TANDEM_TZ: 'UTC',
+    TANDEM_LOG_LEVEL: 'warn',
+    ...env,
+  };
+  // Credentials first, through the CLI, while no server holds the database file.
+  const password = randomBytes(18).toString('base64url');
+  execFileSync(process.execPath, [CLI, 'user', 'add', 'bench-admin', '--role', 'admin', '--password-stdin'], {
+    cwd: ROOT,
+    env: serverEnv,
+    input: password,
+  });
+  const { secret: key } = JSON.parse(
+    execFileSync(process.execPath, [CLI, 'key', 'add', 'bench', '--json'], { cwd: ROOT, env: serverEnv }).toString(),
+  ) as { secret: string };
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TANDEM_DB: dbPath,
-      TANDEM_DEMO: '0',
-      TANDEM_TZ: 'UTC',
-      TANDEM_LOG_LEVEL: 'warn',
-      ...env,
-    },
+    env: serverEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
@@ -116,8 +132,9 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     }),
   );
 
+  let cookie = '';
   const health = async (): Promise<Health> => {
-    const res = await fetch(`${url}/api/health`);
+    const res = await fetch(`${url}/api/health`, { headers: cookie ? { cookie } : {} });
     if (!res.ok) throw new Error(`health answered ${res.status}`);
     return (await res.json()) as Health;
   };
@@ -138,12 +155,24 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     await sleep(100);
   }
 
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ username: 'bench-admin', password }),
+  });
+  if (!login.ok) throw new Error(`bench sign-in failed: ${login.status}`);
+  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+
   const pid = child.pid!;
   return {
     url,
     pid,
     dbPath,
     health,
+    key,
+    get cookie() {
+      return cookie;
+    },
     cpuSeconds: () => processCpuSeconds(pid),
     rssMiB: () => processRssMiB(pid),
     async stop() {

@@ -31,6 +31,29 @@ function setup() {
 }
 
 describe('LiveHub', () => {
+  it('keeps each scope on its own stream: a scoped client never receives other queues', () => {
+    const { hub, enter, advance } = setup();
+    const all = new FakeSocket();
+    const sales = new FakeSocket();
+    hub.connect(all);
+    hub.connect(sales, { queues: new Set(['sales']), teams: null });
+    enter('sales');
+    enter('billing');
+    advance(100);
+    hub.tick();
+    const state = (s: FakeSocket) =>
+      s.sent.reduce<LiveSnapshot | null>(
+        (acc, m) => (m.type === 'snapshot' ? m.snapshot : m.type === 'delta' && acc ? applyDelta(acc, m) : acc),
+        null,
+      )!;
+    expect(state(all).queues.map((q) => q.queue)).toEqual(['billing', 'sales']);
+    expect(state(sales).queues.map((q) => q.queue)).toEqual(['sales']);
+    expect(sales.sent.some((m) => JSON.stringify(m).includes('billing'))).toBe(false);
+    expect(hub.current({ queues: new Set(['sales']), teams: null }).today.offered).toBe(1);
+    expect(hub.current().today.offered).toBe(2);
+    expect(hub.clientCount).toBe(2);
+  });
+
   it('sends a snapshot on connect, then one coalesced delta per tick', () => {
     const { hub, enter, advance } = setup();
     const s = new FakeSocket();
