@@ -222,3 +222,26 @@ describe('session lifetime', () => {
     db.cleanup();
   });
 });
+
+describe('session cookie', () => {
+  it('moves the cookie expiry along when the session slides, and not after sign-out', async () => {
+    const db = tempDbPath();
+    const tandem = await createTandem(testConfig({ dbPath: db.path }));
+    const app = createApp(tandem);
+    try {
+      const u = await signedIn(tandem, ['supervisor']);
+      const res = await app.request('/api/auth/me', { headers: { cookie: u.cookie } });
+      const set = res.headers.getSetCookie().find((c) => c.startsWith('tandem_session='));
+      expect(set).toMatch(/HttpOnly/);
+      expect(set).toMatch(/SameSite=Lax/);
+      expect(set).not.toMatch(/Secure/); // plain http here
+      const out = await app.request('/api/auth/logout', { method: 'POST', headers: { cookie: u.cookie, origin: ORIGIN } });
+      const cleared = out.headers.getSetCookie().filter((c) => c.startsWith('tandem_session='));
+      expect(cleared).toHaveLength(1);
+      expect(cleared[0]).toMatch(/Max-Age=0/);
+    } finally {
+      await tandem.close();
+      db.cleanup();
+    }
+  });
+});

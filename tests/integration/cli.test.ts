@@ -72,4 +72,73 @@ describe('tandem CLI', () => {
       expect((err as { stderr: string }).stderr).toContain('simulate needs --url');
     });
   });
+
+  describe('accounts, keys and displays', () => {
+    const db = tempDbPath();
+    const env = { ...process.env, TANDEM_DB: db.path, TANDEM_LOG_LEVEL: 'silent' };
+    const tandem = (args: string[], input?: string) =>
+      new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
+        const child = execFile(process.execPath, [BIN, ...args], { env }, (err, stdout, stderr) =>
+          resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+        );
+        child.stdin?.end(input ?? '');
+      });
+    afterAll(() => db.cleanup());
+
+    it('creates users, keys and displays, prints secrets once and audits each change', async () => {
+      const added = await tandem(
+        ['user', 'add', 'Ana', '--role', 'supervisor', '--queues', 'sales,vip', '--password-stdin'],
+        'a long enough password\n',
+      );
+      expect(added.stdout).toContain('created user ana (supervisor)');
+      expect(added.stdout).not.toContain('password');
+      const generated = await tandem(['user', 'add', 'root', '--role', 'admin']);
+      expect(generated.stdout).toMatch(/password \(shown once\): [a-z2-7]{24}/);
+      const bad = await tandem(['user', 'add', 'x1', '--role', 'boss']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/--role .*admin/);
+      const weak = await tandem(['user', 'add', 'weak', '--role', 'qa', '--password-stdin'], 'short');
+      expect(weak.stderr).toContain('password must be at least 10 characters');
+
+      const key = JSON.parse((await tandem(['key', 'add', 'PBX bridge', '--queues', 'sales', '--json'])).stdout);
+      expect(key.secret).toMatch(/^tdk_/);
+      expect(key.key.scopeQueues).toEqual(['sales']);
+      const display = await tandem(['display', 'add', 'Floor 3', '--url', 'https://wall.example.com']);
+      expect(display.stdout).toMatch(/link \(shown once\): https:\/\/wall\.example\.com\/d\/[a-z2-7]{52}/);
+
+      const users = await tandem(['user', 'list']);
+      expect(users.stdout).toMatch(/ana\s+supervisor\s+sales,vip\s+\*\s+active/);
+      expect((await tandem(['user', 'disable', 'ana'])).stdout).toContain('disabled user ana');
+      expect((await tandem(['key', 'revoke', 'PBX bridge'])).stdout).toContain('revoked ingest key PBX bridge');
+      const keys = await tandem(['key', 'list']);
+      expect(keys.stdout).toContain('revoked');
+      expect(keys.stdout).not.toContain(key.secret);
+
+      const conn = await openDatabase(db.path);
+      const actions = await conn.query<{ action: string; actor_kind: string }>(
+        'SELECT action, actor_kind FROM audit_log ORDER BY seq',
+      );
+      await conn.close();
+      expect(actions.map((a) => a.action)).toEqual([
+        'user.create',
+        'user.create',
+        'key.create',
+        'display.create',
+        'user.update',
+        'key.revoke',
+      ]);
+      expect(new Set(actions.map((a) => a.actor_kind))).toEqual(new Set(['cli']));
+    });
+
+    it('says so when a running server holds the database', async () => {
+      const server = await startTestServer({ dbPath: db.path });
+      try {
+        const res = await tandem(['user', 'list']);
+        expect(res.code).toBe(1);
+        expect(res.stderr).toContain('in use by a running Tandem server');
+      } finally {
+        await server.close();
+      }
+    });
+  });
 });

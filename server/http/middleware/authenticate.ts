@@ -3,7 +3,7 @@
  * display link's cookie. It never rejects; `allow()` on each route decides.
  */
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { Auth } from '../../auth/auth.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
 import type { AppEnv } from '../env.ts';
@@ -55,7 +55,22 @@ export function authenticate({ auth, trustProxy }: AuthenticateOptions): Middlew
       if (user) {
         c.set('principal', user);
         c.set('authVia', 'session');
-        return next();
+        await next();
+        // The session was just extended: move the cookie's expiry with it, or the browser would
+        // drop a session the server still honours.
+        const renewed = user.sessionExpiresAt >= Date.now() + auth.sessions.lifetimeMs - 60_000;
+        // A route that set or cleared the cookie itself (sign-out, password change) has the last word.
+        const routeSetIt = c.res.headers.getSetCookie().some((h) => h.startsWith(`${SESSION_COOKIE}=`));
+        if (renewed && !routeSetIt && !c.req.header('upgrade')) {
+          setCookie(c, SESSION_COOKIE, sessionToken, {
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure: c.get('secure'),
+            path: '/',
+            expires: new Date(user.sessionExpiresAt),
+          });
+        }
+        return;
       }
     }
     const displayToken = getCookie(c, DISPLAY_COOKIE);
