@@ -19,18 +19,8 @@ export type UserRow = {
   password_changed_ms: number;
 };
 
-export type User = {
-  id: string;
-  username: string;
-  displayName: string | null;
-  passwordHash: string;
-  roles: Role[];
-  scopeQueues: string[];
-  scopeTeams: string[];
-  disabled: boolean;
-  createdAt: number;
-  passwordChangedAt: number;
-};
+/** An account as the server holds it: what admins see, plus the password hash. */
+export type User = Omit<UserView, 'activeSessions'> & { passwordHash: string };
 
 export function userFromRow(r: UserRow): User {
   return {

@@ -1,12 +1,25 @@
 /**
  * The wallboard's connection to /ws/live: holds the latest snapshot, applies deltas, validates
  * every message against the shared contract, resyncs on a sequence gap, and reconnects with
- * backoff after drops and server restarts.
+ * backoff after drops and server restarts — unless the page is no longer allowed to watch.
  */
+import { WS_CLOSE_REVOKED } from '$contract/auth.ts';
 import { applyDelta, serverMessageSchema, type LiveSnapshot } from '$contract/live.ts';
 import { getContext, setContext } from 'svelte';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
+/** 'denied': the credentials are gone (signed out, link revoked); no more attempts. */
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'denied';
+
+export type LiveConnectionOptions = {
+  /**
+   * Asked after the socket closes or fails to open, before trying again: may this page still watch?
+   * The server refuses a handshake without valid credentials (the browser sees only a failed
+   * connection) and closes an open socket with WS_CLOSE_REVOKED when they are revoked, so a drop is
+   * when to ask. false stops with status 'denied'; a throw (server unreachable) just retries.
+   * Without it, only a WS_CLOSE_REVOKED close counts as denied.
+   */
+  authorize?: () => Promise<boolean>;
+};
 
 const KEY = Symbol('live-connection');
 
@@ -26,14 +39,16 @@ export class LiveConnection {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
+  #authorize: (() => Promise<boolean>) | null;
 
-  constructor(url: string) {
+  constructor(url: string, options: LiveConnectionOptions = {}) {
     this.#url = url;
+    this.#authorize = options.authorize ?? null;
   }
 
-  static fromLocation(path = '/ws/live'): LiveConnection {
+  static fromLocation(path = '/ws/live', options: LiveConnectionOptions = {}): LiveConnection {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return new LiveConnection(`${proto}//${location.host}${path}`);
+    return new LiveConnection(`${proto}//${location.host}${path}`, options);
   }
 
   set(): this {
@@ -63,12 +78,28 @@ export class LiveConnection {
     const ws = new WebSocket(this.#url);
     this.#ws = ws;
     ws.onmessage = (e) => this.#receive(ws, e.data);
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
-      if (!this.#closed) this.#scheduleRetry();
+      if (!this.#closed) void this.#afterDrop(e.code);
     };
     ws.onerror = () => ws.close();
+  }
+
+  async #afterDrop(code: number): Promise<void> {
+    this.status = 'reconnecting';
+    let allowed = code !== WS_CLOSE_REVOKED;
+    if (this.#authorize) {
+      try {
+        allowed = await this.#authorize();
+      } catch {
+        allowed = true; // cannot tell yet: the next attempt asks again
+      }
+    }
+    if (this.#closed) return;
+    if (allowed) return this.#scheduleRetry();
+    this.#closed = true;
+    this.status = 'denied';
   }
 
   #scheduleRetry(): void {

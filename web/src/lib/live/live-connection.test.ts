@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { liveSnapshot, queueLive } from '../../../../tests/helpers/live-fixtures.ts';
+import { WS_CLOSE_REVOKED } from '$contract/auth.ts';
 import { LiveConnection } from './live-connection.svelte.ts';
 
 /** A stand-in for the browser's WebSocket that the test drives by hand. */
@@ -7,7 +8,7 @@ class FakeWebSocket {
   static all: FakeWebSocket[] = [];
   sent: string[] = [];
   onmessage: ((e: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
   onerror: (() => void) | null = null;
   constructor(readonly url: string) {
     FakeWebSocket.all.push(this);
@@ -15,8 +16,9 @@ class FakeWebSocket {
   send(data: string) {
     this.sent.push(data);
   }
-  close() {
-    this.onclose?.();
+  /** 1006 is what a browser reports for a dropped connection or a refused handshake. */
+  close(code = 1006) {
+    this.onclose?.({ code });
   }
   receive(msg: unknown) {
     this.onmessage?.({ data: JSON.stringify(msg) });
@@ -84,6 +86,59 @@ describe('LiveConnection', () => {
     const stop = live.connect();
     stop();
     vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.all).toHaveLength(1);
+  });
+
+  it('stops for good when the server revokes access and the page may no longer watch', async () => {
+    const authorize = vi.fn(async () => false);
+    const live = new LiveConnection('ws://test/ws/live', { authorize });
+    live.connect();
+    FakeWebSocket.all[0]!.receive({ type: 'snapshot', seq: 1, snapshot: snapshot(1) });
+    FakeWebSocket.all[0]!.close(WS_CLOSE_REVOKED);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(authorize).toHaveBeenCalledOnce();
+    expect(live.status).toBe('denied');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWebSocket.all).toHaveLength(1);
+  });
+
+  it('asks before retrying a refused handshake, and retries while still allowed', async () => {
+    let allowed = true;
+    const authorize = vi.fn(async () => allowed);
+    const live = new LiveConnection('ws://test/ws/live', { authorize });
+    live.connect();
+    // A changed account is revoked too, but may still watch with its new scope: reconnect.
+    FakeWebSocket.all[0]!.close(WS_CLOSE_REVOKED);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    expect(live.status).toBe('reconnecting');
+    // The session expired meanwhile: the handshake fails and /me says anonymous.
+    allowed = false;
+    FakeWebSocket.all[1]!.close();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(authorize).toHaveBeenCalledTimes(2);
+    expect(live.status).toBe('denied');
+    expect(FakeWebSocket.all).toHaveLength(2);
+  });
+
+  it('keeps retrying when the access check itself cannot reach the server', async () => {
+    const authorize = vi.fn(async (): Promise<boolean> => {
+      throw new TypeError('fetch failed');
+    });
+    const live = new LiveConnection('ws://test/ws/live', { authorize });
+    live.connect();
+    FakeWebSocket.all[0]!.close();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.status).toBe('reconnecting');
+    expect(FakeWebSocket.all).toHaveLength(2);
+  });
+
+  it('treats a revoke close as denied when the page has no way to ask', async () => {
+    const live = new LiveConnection('ws://test/ws/live');
+    live.connect();
+    FakeWebSocket.all[0]!.close(WS_CLOSE_REVOKED);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(live.status).toBe('denied');
     expect(FakeWebSocket.all).toHaveLength(1);
   });
 });
