@@ -1,7 +1,7 @@
 /** Configuration from the environment, checked once at start-up with clear messages. */
 import { z } from 'zod';
 import { isValidTimeZone } from './time.ts';
-import { DEFAULT_KPI_SETTINGS, type KpiSettings } from './contract/kpis.ts';
+import { DEFAULT_KPI_SETTINGS, SL_VARIANTS, type KpiSettings } from './contract/kpis.ts';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_DB = fileURLToPath(new URL('../data/tandem.duckdb', import.meta.url));
@@ -23,6 +23,7 @@ const envSchema = z.object({
     .default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TANDEM_SL_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_KPI_SETTINGS.slThresholdSeconds),
+  TANDEM_SL_VARIANT: z.enum(SL_VARIANTS).default(DEFAULT_KPI_SETTINGS.slVariant),
   TANDEM_SESSION_HOURS: z.coerce
     .number()
     .min(0.1)
@@ -69,7 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.TANDEM_DEMO_SEED,
     timeZone: e.TANDEM_TZ,
     logLevel: e.TANDEM_LOG_LEVEL,
-    kpi: { slThresholdSeconds: e.TANDEM_SL_SECONDS, shortAbandonSeconds: e.TANDEM_SHORT_ABANDON_SECONDS },
+    kpi: {
+      slThresholdSeconds: e.TANDEM_SL_SECONDS,
+      shortAbandonSeconds: e.TANDEM_SHORT_ABANDON_SECONDS,
+      slVariant: e.TANDEM_SL_VARIANT,
+    },
     sessionLifetimeMs: e.TANDEM_SESSION_HOURS * 3_600_000,
     trustProxy: e.TANDEM_TRUST_PROXY,
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,

@@ -4,14 +4,46 @@
  * so a live figure and a historical figure over the same events are the same number.
  */
 
-export type KpiSettings = {
+/**
+ * How service level is counted. Vendors disagree; Tandem names each way and lets an admin pick one
+ * per queue. All count queue exits in the range (see computeKpis for why), except `entries`.
+ */
+export const SL_VARIANTS = ['exits', 'allExits', 'answeredOnly', 'anyExitWithin', 'entries'] as const;
+export type SlVariant = (typeof SL_VARIANTS)[number];
+
+export const SL_VARIANT_FORMULAS: Record<SlVariant, string> = {
+  exits: 'answered within threshold / (answered + abandoned + transferred); short abandons left out (default)',
+  allExits:
+    'answered within threshold / (answered + abandoned + short abandoned + transferred): every abandon counts against',
+  answeredOnly: 'answered within threshold / answered: abandons ignored',
+  anyExitWithin: 'exits within threshold, any outcome / all exits (as Amazon Connect counts it)',
+  entries: 'answered within threshold / (offered − short abandoned): per queue entry; can pass 100% at range edges',
+};
+
+/** The settings one queue's figures are computed with. */
+export type QueueKpiSettings = {
   /** Answered within this wait counts towards service level. */
   slThresholdSeconds: number;
   /** Abandons quicker than this are "short" and leave the denominators. */
   shortAbandonSeconds: number;
+  slVariant: SlVariant;
 };
 
-export const DEFAULT_KPI_SETTINGS: KpiSettings = { slThresholdSeconds: 20, shortAbandonSeconds: 5 };
+/** Defaults for every queue, and per-queue overrides. */
+export type KpiSettings = QueueKpiSettings & { queues?: Record<string, Partial<QueueKpiSettings>> };
+
+export const DEFAULT_KPI_SETTINGS: KpiSettings = { slThresholdSeconds: 20, shortAbandonSeconds: 5, slVariant: 'exits' };
+
+/** The settings that apply to a queue: its overrides over the defaults (`null`: the defaults). */
+export function settingsFor(settings: KpiSettings, queue: string | null): QueueKpiSettings {
+  const base = {
+    slThresholdSeconds: settings.slThresholdSeconds,
+    shortAbandonSeconds: settings.shortAbandonSeconds,
+    slVariant: settings.slVariant,
+  };
+  const own = queue === null ? undefined : settings.queues?.[queue];
+  return own ? { ...base, ...own } : base;
+}
 
 /** Additive counters: summing two ranges' counters gives the counters of their union. */
 export type KpiCounters = {
@@ -25,6 +57,8 @@ export type KpiCounters = {
   answeredWithWait: number;
   answeredWaitMs: number;
   answeredWithinThreshold: number;
+  /** Queue exits of any outcome (short abandons included) whose wait was within the threshold. */
+  exitsWithinThreshold: number;
   abandoned: number;
   shortAbandoned: number;
   transferred: number;
@@ -62,6 +96,7 @@ export function emptyCounters(): KpiCounters {
     answeredWithWait: 0,
     answeredWaitMs: 0,
     answeredWithinThreshold: 0,
+    exitsWithinThreshold: 0,
     abandoned: 0,
     shortAbandoned: 0,
     transferred: 0,
@@ -139,11 +174,32 @@ export type Kpis = {
 
 const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
-export function computeKpis(c: KpiCounters): Kpis {
+/** Service level under a variant: [met, out of]. */
+function serviceLevelParts(c: KpiCounters, variant: SlVariant): [number, number] {
+  const exits = c.answered + c.abandoned + c.transferred;
+  switch (variant) {
+    case 'allExits':
+      return [c.answeredWithinThreshold, exits + c.shortAbandoned];
+    case 'answeredOnly':
+      return [c.answeredWithinThreshold, c.answered];
+    case 'anyExitWithin':
+      return [c.exitsWithinThreshold, exits + c.shortAbandoned];
+    case 'entries':
+      return [c.answeredWithinThreshold, c.offered - c.shortAbandoned];
+    default:
+      return [c.answeredWithinThreshold, exits];
+  }
+}
+
+export function computeKpis(
+  c: KpiCounters,
+  settings: Pick<QueueKpiSettings, 'slVariant'> = DEFAULT_KPI_SETTINGS,
+): Kpis {
   const botEnded = c.botContained + c.botEscalated + c.botAbandoned;
   // Both sides count queue exits in the range, so the rate can never pass 100%. (Dividing exits by
   // entries, "offered − short abandons", does: contacts queued before the range but answered in it.)
   const slDenominator = c.answered + c.abandoned + c.transferred;
+  const [slMet, slOutOf] = serviceLevelParts(c, settings.slVariant);
   return {
     contacts: c.contacts,
     contactsByHandler: { ai: c.contactsAi, hybrid: c.contactsHybrid, human: c.contactsHuman },
@@ -153,7 +209,7 @@ export function computeKpis(c: KpiCounters): Kpis {
     shortAbandoned: c.shortAbandoned,
     transferred: c.transferred,
     answeredWithinThreshold: c.answeredWithinThreshold,
-    serviceLevel: ratio(c.answeredWithinThreshold, slDenominator),
+    serviceLevel: ratio(slMet, slOutOf),
     asaSeconds: ratio(c.answeredWaitMs / 1000, c.answeredWithWait),
     ahtSeconds: ratio(c.handleMs / 1000, c.handled),
     abandonRate: ratio(c.abandoned, slDenominator),

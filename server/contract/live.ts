@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AGENT_STATES, CHANNELS } from './events.ts';
+import { SL_VARIANTS } from './kpis.ts';
 
 const nullableNumber = z.number().nullable();
 const counts = z.record(z.string(), z.number());
@@ -91,7 +92,22 @@ export const liveSnapshotSchema = z.object({
   timeZone: z.string(),
   dayStart: z.number(),
   demo: z.boolean(),
-  settings: z.object({ slThresholdSeconds: z.number(), shortAbandonSeconds: z.number() }),
+  /** The definitions the figures were computed with: defaults and per-queue overrides. */
+  settings: z.object({
+    slThresholdSeconds: z.number(),
+    shortAbandonSeconds: z.number(),
+    slVariant: z.enum(SL_VARIANTS),
+    queues: z
+      .record(
+        z.string(),
+        z.object({
+          slThresholdSeconds: z.number().optional(),
+          shortAbandonSeconds: z.number().optional(),
+          slVariant: z.enum(SL_VARIANTS).optional(),
+        }),
+      )
+      .optional(),
+  }),
   today: kpisSchema,
   rolling15: kpisSchema,
   queues: z.array(queueLiveSchema),

@@ -101,40 +101,55 @@ export async function kpiCounters(
   c.offered = n(offered?.k);
 
   const channelScope = channelOnly('l.contact_id');
+  // Per-queue thresholds, as the live engine applies them (settingsFor): a small VALUES table.
+  const overrides = Object.entries(settings.queues ?? {});
+  const qTable = overrides.length
+    ? `SELECT * FROM (VALUES ${overrides.map(() => '(?, ?::BIGINT, ?::BIGINT)').join(', ')}) v(queue, sl_ms, short_ms)`
+    : 'SELECT NULL::VARCHAR AS queue, NULL::BIGINT AS sl_ms, NULL::BIGINT AS short_ms WHERE false';
+  const qParams: Param[] = overrides.flatMap(([queue, o]) => [
+    queue,
+    o.slThresholdSeconds === undefined ? null : o.slThresholdSeconds * 1000,
+    o.shortAbandonSeconds === undefined ? null : o.shortAbandonSeconds * 1000,
+  ]);
   const [lefts] = await db.query<Record<string, Num>>(
-    `WITH l AS (
+    `WITH q AS (${qTable}),
+     l AS (
        SELECT id, contact_id, queue, at_ms, (body->>'outcome') AS outcome FROM events
        WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?${queueOnly}),
      e AS (
        SELECT contact_id, queue, at_ms FROM events
        WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l)),
      p AS (
-       SELECT l.outcome, l.at_ms - e.at_ms AS wait
+       SELECT l.outcome, l.at_ms - e.at_ms AS wait,
+         coalesce(q.sl_ms, ?) AS sl_ms, coalesce(q.short_ms, ?) AS short_ms
        FROM l ASOF LEFT JOIN e ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
+       LEFT JOIN q ON q.queue = l.queue
        WHERE true${channelScope.sql})
      SELECT
        count(*) FILTER (WHERE outcome = 'answered') AS answered,
        count(*) FILTER (WHERE outcome = 'answered' AND wait IS NOT NULL) AS answered_with_wait,
        sum(wait) FILTER (WHERE outcome = 'answered') AS answered_wait_ms,
-       count(*) FILTER (WHERE outcome = 'answered' AND wait <= ?) AS within,
-       count(*) FILTER (WHERE outcome = 'abandoned' AND wait < ?) AS short_abandoned,
-       count(*) FILTER (WHERE outcome = 'abandoned' AND (wait IS NULL OR wait >= ?)) AS abandoned,
+       count(*) FILTER (WHERE outcome = 'answered' AND wait <= sl_ms) AS within,
+       count(*) FILTER (WHERE wait <= sl_ms) AS exits_within,
+       count(*) FILTER (WHERE outcome = 'abandoned' AND wait < short_ms) AS short_abandoned,
+       count(*) FILTER (WHERE outcome = 'abandoned' AND (wait IS NULL OR wait >= short_ms)) AS abandoned,
        count(*) FILTER (WHERE outcome = 'transferred') AS transferred
      FROM p`,
     [
+      ...qParams,
       from,
       to,
       ...queueParam,
-      ...channelScope.params,
       settings.slThresholdSeconds * 1000,
       settings.shortAbandonSeconds * 1000,
-      settings.shortAbandonSeconds * 1000,
+      ...channelScope.params,
     ],
   );
   c.answered = n(lefts?.answered);
   c.answeredWithWait = n(lefts?.answered_with_wait);
   c.answeredWaitMs = n(lefts?.answered_wait_ms);
   c.answeredWithinThreshold = n(lefts?.within);
+  c.exitsWithinThreshold = n(lefts?.exits_within);
   c.shortAbandoned = n(lefts?.short_abandoned);
   c.abandoned = n(lefts?.abandoned);
   c.transferred = n(lefts?.transferred);

@@ -7,7 +7,14 @@
  * taken back and the new one added, so out-of-order arrival ends at the same numbers as in-order.
  */
 import type { AgentState, Channel, EventOf, StoredEvent } from '../contract/events.ts';
-import { addCounters, computeKpis, emptyCounters, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import {
+  addCounters,
+  computeKpis,
+  emptyCounters,
+  settingsFor,
+  type KpiCounters,
+  type KpiSettings,
+} from '../contract/kpis.ts';
 import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
 import { floorMinute, MINUTE, startOfDay } from '../time.ts';
 import { ALL, KpiBuckets } from './kpi-buckets.ts';
@@ -291,18 +298,21 @@ export class LiveEngine {
 
   #leftContribution(left: Left): Partial<KpiCounters> {
     const wait = left.entryAt === null ? null : left.at - left.entryAt;
-    if (left.outcome === 'transferred') return { transferred: 1 };
+    const { slThresholdSeconds, shortAbandonSeconds } = settingsFor(this.settings, left.queue);
+    const within = wait !== null && wait <= slThresholdSeconds * 1000 ? 1 : 0;
+    if (left.outcome === 'transferred') return { transferred: 1, exitsWithinThreshold: within };
     if (left.outcome === 'abandoned') {
-      return wait !== null && wait < this.settings.shortAbandonSeconds * 1000
-        ? { shortAbandoned: 1 }
-        : { abandoned: 1 };
+      return wait !== null && wait < shortAbandonSeconds * 1000
+        ? { shortAbandoned: 1, exitsWithinThreshold: within }
+        : { abandoned: 1, exitsWithinThreshold: within };
     }
     if (wait === null) return { answered: 1 };
     return {
       answered: 1,
       answeredWithWait: 1,
       answeredWaitMs: wait,
-      answeredWithinThreshold: wait <= this.settings.slThresholdSeconds * 1000 ? 1 : 0,
+      answeredWithinThreshold: within,
+      exitsWithinThreshold: within,
     };
   }
 
@@ -534,7 +544,7 @@ export class LiveEngine {
       }
       escalatedWaitingAll += escalated;
       const staff = staffing.get(queue);
-      const k = computeKpis(this.#buckets.today(queue));
+      const k = computeKpis(this.#buckets.today(queue), settingsFor(this.settings, queue));
       queues.push({
         queue,
         waiting: waiting?.size ?? 0,
@@ -574,8 +584,8 @@ export class LiveEngine {
       dayStart,
       demo: this.demo,
       settings: { ...this.settings },
-      today: computeKpis(today),
-      rolling15: computeKpis(rolling),
+      today: computeKpis(today, this.settings),
+      rolling15: computeKpis(rolling, this.settings),
       queues,
       agents,
       agentCounts,

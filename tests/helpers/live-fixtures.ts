@@ -27,7 +27,7 @@ export function liveSnapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapsho
     timeZone: 'UTC',
     dayStart: 0,
     demo: false,
-    settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5 },
+    settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5, slVariant: 'exits' },
     today: computeKpis(emptyCounters()),
     rolling15: computeKpis(emptyCounters()),
     queues: [],

@@ -11,7 +11,7 @@ import { LiveEngine } from '../../server/live/live-engine.ts';
 import { kpiCounters } from '../../server/kpi/kpi-sql.ts';
 import { Simulator } from '../../server/simulator/simulator.ts';
 import { Random } from '../../server/simulator/random.ts';
-import { DEFAULT_KPI_SETTINGS } from '../../server/contract/kpis.ts';
+import { computeKpis, DEFAULT_KPI_SETTINGS, SL_VARIANTS, type KpiSettings } from '../../server/contract/kpis.ts';
 import { startOfDay } from '../../server/time.ts';
 
 const dayStart = Date.UTC(2026, 10, 24);
@@ -89,6 +89,38 @@ describe('live and SQL engines agree', () => {
         abandoned: sql.abandoned,
       });
     }
+  });
+
+  it('agrees with per-queue thresholds and service-level variants', async () => {
+    const queues = inOrder.snapshot(now).queues.map((q) => q.queue);
+    expect(queues.length).toBeGreaterThan(2);
+    const settings: KpiSettings = {
+      ...DEFAULT_KPI_SETTINGS,
+      queues: {
+        [queues[0]!]: { slThresholdSeconds: 60, slVariant: 'anyExitWithin' },
+        [queues[1]!]: { shortAbandonSeconds: 30, slVariant: 'answeredOnly' },
+      },
+    };
+    const engine = new LiveEngine({ timeZone: 'UTC', settings }, now);
+    const rows = await db.query<{ body: string; at_ms: number }>('SELECT body, at_ms FROM events ORDER BY at_ms, id');
+    engine.apply(rows.map((r) => ({ event: JSON.parse(r.body), atMs: r.at_ms })));
+    const sql = await kpiCounters(db, { from: dayStart, to: now }, settings, now);
+    expect(roundSales(engine.todayCounters(now))).toEqual(roundSales(sql));
+    // The thresholds really changed something, and each queue row uses its own variant.
+    expect(sql.answeredWithinThreshold).not.toBe(inOrder.todayCounters(now).answeredWithinThreshold);
+    const snap = engine.snapshot(now);
+    for (const name of queues.slice(0, 2)) {
+      const row = snap.queues.find((q) => q.queue === name)!;
+      const own = await kpiCounters(db, { from: dayStart, to: now, queues: [name] }, settings, now);
+      expect(row.serviceLevel).toBeCloseTo(
+        computeKpis(own, { slVariant: settings.queues![name]!.slVariant! }).serviceLevel!,
+        12,
+      );
+    }
+    // Every variant gives a rate in [0, 1] on a full day, and they differ from one another.
+    const values = SL_VARIANTS.map((v) => computeKpis(sql, { slVariant: v }).serviceLevel!);
+    for (const v of values) expect(v).toBeGreaterThanOrEqual(0);
+    expect(new Set(values.map((v) => v.toFixed(6))).size).toBeGreaterThan(3);
   });
 });
 
