@@ -235,7 +235,10 @@ describe('session cookie', () => {
       expect(set).toMatch(/HttpOnly/);
       expect(set).toMatch(/SameSite=Lax/);
       expect(set).not.toMatch(/Secure/); // plain http here
-      const out = await app.request('/api/auth/logout', { method: 'POST', headers: { cookie: u.cookie, origin: ORIGIN } });
+      const out = await app.request('/api/auth/logout', {
+        method: 'POST',
+        headers: { cookie: u.cookie, origin: ORIGIN },
+      });
       const cleared = out.headers.getSetCookie().filter((c) => c.startsWith('tandem_session='));
       expect(cleared).toHaveLength(1);
       expect(cleared[0]).toMatch(/Max-Age=0/);
