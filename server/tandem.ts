@@ -14,6 +14,9 @@ import { Ingest } from './ingest/ingest.ts';
 import { LiveEngine } from './live/live-engine.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { MINUTE, startOfDay } from './time.ts';
+import { toKpiSettings, type KpiSettingsView, type Targets } from './contract/kpi-settings.ts';
+import type { QueueKpiSettings } from './contract/kpis.ts';
+import { KpiSettingsStore } from './kpi/kpi-settings-store.ts';
 
 export type Tandem = {
   config: Config;
@@ -21,8 +24,19 @@ export type Tandem = {
   db: Database;
   store: EventStore;
   ingest: Ingest;
-  engine: LiveEngine;
+  readonly engine: LiveEngine;
   hub: LiveHub;
+  /** KPI definitions and targets in force (environment defaults, then the admin's saved ones). */
+  kpiSettings: KpiSettingsView;
+  /**
+   * Saves new KPI settings for the defaults (`queue` null) or one queue (`settings` null removes the
+   * queue's own), then rebuilds the live state with them: every figure is recomputed, not just new ones.
+   */
+  updateKpiSettings(
+    queue: string | null,
+    update: { settings: Partial<QueueKpiSettings>; targets: Targets } | null,
+    by: string,
+  ): Promise<KpiSettingsView>;
   auth: Auth;
   admin: Admin;
   startedAt: number;
@@ -68,7 +82,11 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
 export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
   const db = await openDatabase(config.dbPath);
   await migrate(db);
-  const engine = new LiveEngine({ timeZone: config.timeZone, settings: config.kpi, demo: config.demo });
+  const settingsStore = new KpiSettingsStore(db, config.kpi);
+  let kpiSettings = await settingsStore.load();
+  const newEngine = () =>
+    new LiveEngine({ timeZone: config.timeZone, settings: toKpiSettings(kpiSettings), demo: config.demo });
+  let engine = newEngine();
   const store = new EventStore(db, { onCommitted: (events) => engine.apply(events) });
   const recovered = await store.recover();
   if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
@@ -89,8 +107,26 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     db,
     store,
     ingest: new Ingest(store),
-    engine,
+    get engine() {
+      return engine;
+    },
     hub,
+    get kpiSettings() {
+      return kpiSettings;
+    },
+    async updateKpiSettings(queue, update, by) {
+      if (update) await settingsStore.save(queue, update.settings, update.targets, by);
+      else if (queue !== null) await settingsStore.remove(queue);
+      // No commit may land between the rebuild's reads and the switch, or it would count twice or never.
+      await store.exclusive(async () => {
+        kpiSettings = await settingsStore.load();
+        const next = newEngine();
+        await rebuild(db, next, Date.now());
+        engine = next;
+        hub.setEngine(next);
+      });
+      return kpiSettings;
+    },
     auth,
     admin: new Admin(auth),
     startedAt: Date.now(),

@@ -74,6 +74,8 @@ export class EventStore {
     if (this.#timer || this.#flushing) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
+      // An exclusive section holds the store; it schedules the pending batches when it ends.
+      if (this.#flushing) return;
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = null;
         if (this.#pending.length > 0) this.#schedule();
@@ -132,6 +134,24 @@ export class EventStore {
       await tx.query('DELETE FROM events_incoming');
       return new Set(ids.map((r) => r.id));
     });
+  }
+
+  /**
+   * Runs `fn` while no flush is in progress or can start: nothing is committed, and no commit's
+   * listener runs, until it ends. Producers' batches wait meanwhile and are flushed after.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.#flushing) await this.#flushing;
+    const run = fn();
+    const held = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#flushing = held.finally(() => {
+      this.#flushing = null;
+      if (this.#pending.length > 0) this.#schedule();
+    });
+    return run;
   }
 
   /** Waits until everything queued so far is committed. */

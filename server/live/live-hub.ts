@@ -85,6 +85,21 @@ export class LiveHub {
     this.#channels.clear();
   }
 
+  /**
+   * Switches to a rebuilt engine (new KPI definitions). Every client gets a full snapshot at the
+   * next tick: deltas against the old engine's numbers would mean nothing.
+   */
+  setEngine(engine: LiveEngine): void {
+    this.#engine = engine;
+    for (const ch of this.#channels.values()) {
+      ch.last = null;
+      ch.lastVersion = -1;
+      ch.readCache = null;
+      for (const c of ch.clients) c.needsSnapshot = true;
+      this.#tickChannel(ch, true);
+    }
+  }
+
   #channel(scope: LiveScope | null | undefined): Channel {
     const key = keyOf(scope);
     let ch = this.#channels.get(key);

@@ -3,7 +3,7 @@
  * callers get 401 (with the reason their credentials failed, if any), others 403.
  */
 import type { MiddlewareHandler } from 'hono';
-import { can } from '../../auth/principal.ts';
+import { can, type Principal } from '../../auth/principal.ts';
 import type { Capability } from '../../contract/auth.ts';
 import type { AppEnv } from '../env.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
@@ -14,14 +14,23 @@ const FAILURES = {
   revoked_display: 'this display link has been revoked',
 } as const;
 
-/** `'public'` marks a route that anyone may call; spelled out so every route states its policy. */
-export type Policy = Capability | 'public' | 'signed-in';
+/**
+ * `'public'` marks a route that anyone may call, spelled out so every route states its policy; a list
+ * of capabilities lets in holders of any one of them.
+ */
+export type Policy = Capability | readonly Capability[] | 'public' | 'signed-in';
+
+function permits(policy: Exclude<Policy, 'public'>, p: Principal): boolean {
+  if (policy === 'signed-in') return p.kind === 'user';
+  if (typeof policy === 'string') return can(p, policy);
+  return policy.some((cap) => can(p, cap));
+}
 
 export function allow(policy: Policy): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (policy === 'public') return next();
     const p = c.get('principal');
-    if (policy === 'signed-in' ? p.kind === 'user' : can(p, policy)) return next();
+    if (permits(policy, p)) return next();
     if (p.kind === 'anonymous') {
       const failure = c.get('authFailure');
       if (failure) throw new Unauthorized(FAILURES[failure], failure);

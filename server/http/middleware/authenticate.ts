@@ -61,7 +61,8 @@ export function authenticate({ auth, trustProxy }: AuthenticateOptions): Middlew
         const renewed = user.sessionExpiresAt >= Date.now() + auth.sessions.lifetimeMs - 60_000;
         // A route that set or cleared the cookie itself (sign-out, password change) has the last word.
         const routeSetIt = c.res.headers.getSetCookie().some((h) => h.startsWith(`${SESSION_COOKIE}=`));
-        if (renewed && !routeSetIt && !c.req.header('upgrade')) {
+        const sent = c.env?.outgoing?.headersSent ?? false;
+        if (renewed && !routeSetIt && !sent && !c.req.header('upgrade')) {
           setCookie(c, SESSION_COOKIE, sessionToken, {
             httpOnly: true,
             sameSite: 'Lax',

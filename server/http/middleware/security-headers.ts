@@ -18,7 +18,8 @@ export const COMMON_HEADERS: OutgoingHttpHeaders = {
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    // Pages written straight to the Node response by SvelteKit set their headers in app.ts.
+    // Pages written straight to the Node response by SvelteKit got their headers in routes/web.ts.
+    if (c.env?.outgoing?.headersSent) return;
     for (const [name, value] of Object.entries(COMMON_HEADERS)) c.res.headers.set(name, String(value));
     if (!c.res.headers.has('content-security-policy')) {
       c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");

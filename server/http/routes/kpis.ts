@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { isScoped, scopeOf } from '../../auth/principal.ts';
 import { z } from 'zod';
 import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
-import { computeKpis } from '../../contract/kpis.ts';
+import { toKpiSettings } from '../../contract/kpi-settings.ts';
+import { computeKpis, KPI_FORMULAS, settingsFor, SL_VARIANT_FORMULAS } from '../../contract/kpis.ts';
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
 import type { Tandem } from '../../tandem.ts';
 import { startOfDay } from '../../time.ts';
@@ -56,12 +57,16 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
       queues ??= [...allowed].sort();
     }
     const filter = { from, to, queues, channel: parsed.data.channel };
-    const counters = await kpiCounters(t.db, filter, t.config.kpi, now);
+    const settings = toKpiSettings(t.kpiSettings);
+    // One queue is computed with its own definitions; a mix of queues with the defaults.
+    const applied = settingsFor(settings, queues?.length === 1 ? queues[0]! : null);
+    const counters = await kpiCounters(t.db, filter, settings, now);
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       filter: { queue: parsed.data.queue ?? null, queues: queues ?? null, channel: filter.channel ?? null },
-      settings: t.config.kpi,
-      kpis: computeKpis(counters),
+      settings: applied,
+      definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
+      kpis: computeKpis(counters, applied),
       counters,
     });
   });

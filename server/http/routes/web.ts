@@ -4,7 +4,7 @@
  * the gate is about sending people to the right place, not the last line of defence.
  */
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { serialize } from 'hono/utils/cookie';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { can } from '../../auth/principal.ts';
@@ -53,18 +53,19 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
   app.get('/d/:token', allow('public'), async (c) => {
     const found = await t.auth.displays.lookup(c.req.param('token'));
     // A revoked link is kept too, so the screen's /api/display call can say "revoked".
-    if (found.status !== 'unknown') {
-      setCookie(c, DISPLAY_COOKIE, c.req.param('token'), {
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: c.get('secure'),
-        path: '/',
-        maxAge: DISPLAY_COOKIE_DAYS * 86_400,
-      });
-    } else {
-      deleteCookie(c, DISPLAY_COOKIE, { path: '/' });
-    }
-    return serve(c, web);
+    // Written straight onto SvelteKit's response: Hono's cookie helper would replace the
+    // already-sent marker with a response of its own.
+    const cookie =
+      found.status === 'unknown'
+        ? serialize(DISPLAY_COOKIE, '', { path: '/', maxAge: 0 })
+        : serialize(DISPLAY_COOKIE, c.req.param('token'), {
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure: c.get('secure'),
+            path: '/',
+            maxAge: DISPLAY_COOKIE_DAYS * 86_400,
+          });
+    return serve(c, web, [cookie]);
   });
 
   app.all('*', allow('public'), async (c) => {
@@ -74,7 +75,9 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
     if (isPage && policy !== 'public' && p.kind === 'anonymous') {
       return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 302);
     }
-    if (isPage && policy !== 'public' && policy !== 'signed-in' && !can(p, policy)) {
+    const allowed =
+      policy === 'public' || (policy === 'signed-in' ? p.kind === 'user' : [policy].flat().some((cap) => can(p, cap)));
+    if (isPage && !allowed) {
       return c.redirect(`/?denied=${encodeURIComponent(c.req.path)}`, 302);
     }
     return serve(c, web);
@@ -82,14 +85,12 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
   return app;
 }
 
-async function serve(c: Context<AppEnv>, web: WebHandler | null): Promise<Response> {
+async function serve(c: Context<AppEnv>, web: WebHandler | null, cookies: string[] = []): Promise<Response> {
   if (!web || !c.env?.incoming) {
     return c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
   }
   const res = c.env.outgoing;
   for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value!);
-  // Cookies set by this route (display links) must reach the browser with SvelteKit's response.
-  const cookies = c.res.headers.getSetCookie?.() ?? [];
   if (cookies.length) res.setHeader('set-cookie', cookies);
   if (c.get('secure')) res.setHeader('strict-transport-security', 'max-age=31536000');
   await new Promise<void>((resolve) => {
