@@ -34,7 +34,7 @@ export type Tandem = {
    */
   updateKpiSettings(
     queue: string | null,
-    update: { settings: Partial<QueueKpiSettings>; targets: Targets } | null,
+    update: { settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number }; targets: Targets } | null,
     by: string,
   ): Promise<KpiSettingsView>;
   auth: Auth;

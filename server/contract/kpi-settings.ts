@@ -58,9 +58,19 @@ export const queueSettingsSchema = z
   })
   .strict();
 
-/** PUT /api/settings/kpis (defaults) and PUT /api/settings/kpis/queues/:queue (one queue). */
+/** The defaults may also set the FCR horizon, which is per customer, not per queue. */
+export const defaultSettingsSchema = queueSettingsSchema.extend({
+  fcrHorizonDays: z.number().min(1).max(90).optional(),
+});
+
+/** PUT /api/settings/kpis/queues/:queue (one queue). */
 export const kpiSettingsUpdate = z.object({
   settings: queueSettingsSchema.default({}),
+  targets: targetsSchema.default({}),
+});
+/** PUT /api/settings/kpis (the defaults). */
+export const kpiDefaultsUpdate = z.object({
+  settings: defaultSettingsSchema.default({}),
   targets: targetsSchema.default({}),
 });
 
@@ -76,7 +86,7 @@ export const DEFAULT_TARGETS: Targets = {
 
 /** Everything in force: what GET /api/settings/kpis returns. */
 export type KpiSettingsView = {
-  defaults: QueueKpiSettings & { targets: Targets };
+  defaults: QueueKpiSettings & { fcrHorizonDays?: number; targets: Targets };
   queues: Record<string, { settings: Partial<QueueKpiSettings>; targets: Targets }>;
 };
 

@@ -29,10 +29,19 @@ export type QueueKpiSettings = {
   slVariant: SlVariant;
 };
 
-/** Defaults for every queue, and per-queue overrides. */
-export type KpiSettings = QueueKpiSettings & { queues?: Record<string, Partial<QueueKpiSettings>> };
+/** Defaults for every queue, per-queue overrides, and the customer-level FCR horizon. */
+export type KpiSettings = QueueKpiSettings & {
+  /** A contact is not first-contact resolved if the customer starts another within this many days. */
+  fcrHorizonDays?: number;
+  queues?: Record<string, Partial<QueueKpiSettings>>;
+};
 
+export const DEFAULT_FCR_HORIZON_DAYS = 7;
 export const DEFAULT_KPI_SETTINGS: KpiSettings = { slThresholdSeconds: 20, shortAbandonSeconds: 5, slVariant: 'exits' };
+
+export function fcrHorizonMs(settings: KpiSettings): number {
+  return (settings.fcrHorizonDays ?? DEFAULT_FCR_HORIZON_DAYS) * 86_400_000;
+}
 
 /** The settings that apply to a queue: its overrides over the defaults (`null`: the defaults). */
 export function settingsFor(settings: KpiSettings, queue: string | null): QueueKpiSettings {
@@ -77,6 +86,9 @@ export type KpiCounters = {
   npsDetractors: number;
   resolvedResponses: number;
   resolvedYes: number;
+  /** Contacts with a customerId, and those the customer followed with another within the horizon. */
+  fcrContacts: number;
+  fcrRepeated: number;
   conversions: number;
   sales: Record<string, number>;
   busyMs: number;
@@ -115,6 +127,8 @@ export function emptyCounters(): KpiCounters {
     npsDetractors: 0,
     resolvedResponses: 0,
     resolvedYes: 0,
+    fcrContacts: 0,
+    fcrRepeated: 0,
     conversions: 0,
     sales: {},
     busyMs: 0,
@@ -167,6 +181,8 @@ export type Kpis = {
   nps: number | null;
   npsResponses: number;
   surveyResolutionRate: number | null;
+  fcr: number | null;
+  fcrContacts: number;
   conversions: number;
   conversionRate: number | null;
   sales: Record<string, number>;
@@ -227,6 +243,8 @@ export function computeKpis(
     nps: c.npsResponses > 0 ? ((c.npsPromoters - c.npsDetractors) / c.npsResponses) * 100 : null,
     npsResponses: c.npsResponses,
     surveyResolutionRate: ratio(c.resolvedYes, c.resolvedResponses),
+    fcr: ratio(c.fcrContacts - c.fcrRepeated, c.fcrContacts),
+    fcrContacts: c.fcrContacts,
     conversions: c.conversions,
     conversionRate: ratio(c.conversions, c.contacts),
     sales: Object.fromEntries(Object.entries(c.sales).map(([k, v]) => [k, Math.round(v * 10_000) / 10_000])),
@@ -245,4 +263,5 @@ export const KPI_FORMULAS: Record<string, string> = {
   csat: 'CSAT answers of 4 or 5 / CSAT answers',
   nps: '% promoters (9–10) − % detractors (0–6)',
   conversionRate: 'contacts with a conversion / contacts',
+  fcr: 'contacts with a customerId that the same customer did not follow with another contact within the horizon (7 days) / contacts with a customerId',
 };

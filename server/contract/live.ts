@@ -36,6 +36,8 @@ export const kpisSchema = z.object({
   nps: nullableNumber,
   npsResponses: z.number(),
   surveyResolutionRate: nullableNumber,
+  fcr: nullableNumber,
+  fcrContacts: z.number(),
   conversions: z.number(),
   conversionRate: nullableNumber,
   sales: counts,
@@ -97,6 +99,7 @@ export const liveSnapshotSchema = z.object({
     slThresholdSeconds: z.number(),
     shortAbandonSeconds: z.number(),
     slVariant: z.enum(SL_VARIANTS),
+    fcrHorizonDays: z.number().optional(),
     queues: z
       .record(
         z.string(),

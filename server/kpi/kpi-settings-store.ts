@@ -1,6 +1,7 @@
 /** Reads and writes the admin's KPI settings (table kpi_settings); the environment supplies the first defaults. */
 import {
   DEFAULT_TARGETS,
+  defaultSettingsSchema,
   queueSettingsSchema,
   targetsSchema,
   type KpiSettingsView,
@@ -31,7 +32,7 @@ export class KpiSettingsStore {
     const rows = await this.db.query<Row>('SELECT scope, settings, targets FROM kpi_settings ORDER BY scope');
     const view: KpiSettingsView = { defaults: { ...this.envDefaults, targets: DEFAULT_TARGETS }, queues: {} };
     for (const r of rows) {
-      const settings = parse(r.settings, queueSettingsSchema, {});
+      const settings = parse(r.settings, r.scope === DEFAULTS ? defaultSettingsSchema : queueSettingsSchema, {});
       const targets = parse<Targets>(r.targets, targetsSchema, {});
       if (r.scope === DEFAULTS)
         view.defaults = { ...view.defaults, ...settings, targets: { ...DEFAULT_TARGETS, ...targets } };
@@ -41,7 +42,12 @@ export class KpiSettingsStore {
   }
 
   /** Saves the settings of one scope (`null` = the defaults); replaces what was there. */
-  async save(queue: string | null, settings: Partial<QueueKpiSettings>, targets: Targets, by: string): Promise<void> {
+  async save(
+    queue: string | null,
+    settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number },
+    targets: Targets,
+    by: string,
+  ): Promise<void> {
     const scope = queue ?? DEFAULTS;
     await this.db.write((tx) =>
       tx.query('INSERT OR REPLACE INTO kpi_settings VALUES (?, ?, ?, ?, ?)', [

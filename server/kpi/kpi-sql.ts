@@ -3,7 +3,7 @@
  * Each query mirrors a rule of the live engine (see docs/architecture.md, "Two engines, one answer"):
  * the same pairing (ASOF joins), the same attribution to event time, the same ordering of ties.
  */
-import { emptyCounters, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import { emptyCounters, fcrHorizonMs, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
 
 export type KpiFilter = {
@@ -77,6 +77,26 @@ export async function kpiCounters(
   c.contactsHybrid = n(contacts?.hybrid);
   c.contactsAi = n(contacts?.ai);
   c.contactsHuman = n(contacts?.human);
+
+  // FCR: a contact is repeated when the next contact of the same customer (by start, then id) starts
+  // within the horizon; the customer is the one on the contact's earliest start, as the live engine reads it.
+  const [fcr] = await db.query<Record<string, Num>>(
+    `WITH s AS (
+       SELECT contact_id, min(at_ms) AS start_ms, arg_min((body->>'customerId'), at_ms) AS customer
+       FROM events WHERE type = 'contact.started' GROUP BY contact_id),
+     c AS (
+       SELECT * FROM s
+       WHERE customer IN (SELECT customer FROM s WHERE start_ms >= ? AND start_ms < ? AND customer IS NOT NULL)),
+     n AS (
+       SELECT contact_id, start_ms,
+         lead(start_ms) OVER (PARTITION BY customer ORDER BY start_ms, contact_id) AS next_ms
+       FROM c)
+     SELECT count(*) AS eligible, count(*) FILTER (WHERE next_ms - start_ms <= ?) AS repeated
+     FROM n WHERE start_ms >= ? AND start_ms < ?${scope.sql}`,
+    [from, to, fcrHorizonMs(settings), from, to, ...scope.params],
+  );
+  c.fcrContacts = n(fcr?.eligible);
+  c.fcrRepeated = n(fcr?.repeated);
 
   const bots = await db.query<{ type: string; outcome: string | null; reason: string | null; k: number }>(
     `SELECT type, (body->>'outcome') AS outcome, coalesce((body->>'reason'), 'other') AS reason, count(*) AS k

@@ -11,6 +11,7 @@ import {
   addCounters,
   computeKpis,
   emptyCounters,
+  fcrHorizonMs,
   settingsFor,
   type KpiCounters,
   type KpiSettings,
@@ -18,6 +19,7 @@ import {
 import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
 import { floorMinute, MINUTE, startOfDay } from '../time.ts';
 import { ALL, KpiBuckets } from './kpi-buckets.ts';
+import { RepeatContacts } from './repeat-contacts.ts';
 
 /**
  * What a scoped viewer may see: queues by name, agents by team (and the queues those agents serve);
@@ -91,6 +93,7 @@ export class LiveEngine {
   settings: KpiSettings;
   demo: boolean;
   #buckets: KpiBuckets;
+  #repeats: RepeatContacts;
   #contacts = new Map<string, Contact>();
   #agents = new Map<string, Agent>();
   /** queue -> contactId -> entry time, for contacts waiting now. */
@@ -106,6 +109,7 @@ export class LiveEngine {
     this.demo = options.demo ?? false;
     const dayStart = startOfDay(now, this.timeZone);
     this.#buckets = new KpiBuckets(dayStart, this.#nextDay(dayStart));
+    this.#repeats = new RepeatContacts(fcrHorizonMs(this.settings), (at, delta) => this.#buckets.add(at, null, delta));
   }
 
   /** Bumped on every change; the hub uses it to skip idle ticks. */
@@ -171,6 +175,7 @@ export class LiveEngine {
           c.startedAt = at;
           c.channel = e.channel;
           b.add(at, null, { contacts: 1 });
+          this.#repeats.started(c.id, e.customerId, at);
         }
         this.#classify(c);
         break;
@@ -607,6 +612,7 @@ export class LiveEngine {
   prune(now: number): void {
     const horizon = now - RETAIN_MS;
     this.#buckets.prune(Math.min(horizon, this.#buckets.dayStart));
+    this.#repeats.prune(Math.min(horizon, this.#buckets.dayStart));
     for (const [id, c] of this.#contacts) {
       const idle = c.lastAt < horizon || (c.endedAt !== null && c.lastAt < now - 4 * 60 * MINUTE);
       if (!idle) continue;

@@ -60,6 +60,8 @@ describe('live and SQL engines agree', () => {
     expect(sql.answered).toBeGreaterThan(100);
     expect(sql.handled).toBeGreaterThan(100);
     expect(sql.busyMs).toBeGreaterThan(0);
+    expect(sql.fcrRepeated).toBeGreaterThan(10);
+    expect(sql.fcrRepeated).toBeLessThan(sql.fcrContacts);
     expect(roundSales(live)).toEqual(roundSales(sql));
   });
 

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { actorOf, isScoped, scopeOf } from '../../auth/principal.ts';
-import { kpiSettingsUpdate, type KpiSettingsView } from '../../contract/kpi-settings.ts';
+import { kpiDefaultsUpdate, kpiSettingsUpdate, type KpiSettingsView } from '../../contract/kpi-settings.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { NotFound } from '../errors.ts';
@@ -33,7 +33,7 @@ export function settingsRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/settings/kpis', allow(['kpi:read', 'live:read']), (c) => c.json(visible(c, t.kpiSettings)));
 
   app.put('/api/settings/kpis', allow('admin'), async (c) => {
-    const body = await jsonBody(c, kpiSettingsUpdate);
+    const body = await jsonBody(c, kpiDefaultsUpdate);
     const before = t.kpiSettings.defaults;
     const view = await t.updateKpiSettings(null, body, actorOf(c.get('principal')).name ?? 'admin');
     await audit(c, 'kpis:defaults', { before, after: view.defaults });
