@@ -17,6 +17,8 @@ import { eventRoutes } from './routes/events.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { staffingRoutes } from './routes/staffing.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { webRoutes, type WebHandler } from './routes/web.ts';
 
 export type { WebHandler } from './routes/web.ts';
@@ -40,6 +42,8 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', eventRoutes(t, ws, origins));
   app.route('/', liveRoutes(t, ws, origins));
   app.route('/', kpiRoutes(t));
+  app.route('/', staffingRoutes(t));
+  app.route('/', settingsRoutes(t));
   app.route('/', metaRoutes(t));
   app.all('/api/*', allow('public'), () => {
     throw new NotFound('no such API endpoint; see docs/events.md and /api/schema');

@@ -84,6 +84,17 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/live': { allow: LIVE, probes: [{ path: '/api/live' }] },
   'GET /ws/live': { allow: LIVE, probes: [{ path: '/ws/live', ws: true }] },
   'GET /api/kpis': { allow: KPI, probes: [{ path: '/api/kpis' }] },
+  'GET /api/staffing': { allow: KPI, probes: [{ path: '/api/staffing?calls=100&ahtSeconds=180' }] },
+  'GET /api/settings/kpis': { allow: [...new Set([...KPI, ...LIVE])], probes: [{ path: '/api/settings/kpis' }] },
+  'PUT /api/settings/kpis': {
+    allow: ADMIN,
+    probes: [{ path: '/api/settings/kpis', body: { settings: { slVariant: 'x' } } }],
+  },
+  'PUT /api/settings/kpis/queues/:queue': {
+    allow: ADMIN,
+    probes: [{ path: '/api/settings/kpis/queues/sales', body: { settings: { slVariant: 'x' } } }],
+  },
+  'DELETE /api/settings/kpis/queues/:queue': { allow: ADMIN, probes: [{ path: '/api/settings/kpis/queues/none' }] },
   'GET /api/health': { allow: EVERYONE, probes: [{ path: '/api/health' }] },
   'GET /api/schema': { allow: EVERYONE, probes: [{ path: '/api/schema' }] },
   'GET /api/display': { allow: EVERYONE, probes: [{ path: '/api/display' }] },
