@@ -84,6 +84,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/live': { allow: LIVE, probes: [{ path: '/api/live' }] },
   'GET /ws/live': { allow: LIVE, probes: [{ path: '/ws/live', ws: true }] },
   'GET /api/kpis': { allow: KPI, probes: [{ path: '/api/kpis' }] },
+  'GET /api/kpis/intervals': { allow: KPI, probes: [{ path: '/api/kpis/intervals?by=queue' }] },
   'GET /api/staffing': { allow: KPI, probes: [{ path: '/api/staffing?calls=100&ahtSeconds=180' }] },
   'GET /api/settings/kpis': { allow: [...new Set([...KPI, ...LIVE])], probes: [{ path: '/api/settings/kpis' }] },
   'PUT /api/settings/kpis': {

@@ -226,6 +226,27 @@ describe('HTTP API', () => {
     ]);
   });
 
+  it('serves interval tables by dimension and names a bad parameter', async () => {
+    const res = await get(`/api/kpis/intervals?from=${T - 3_600_000}&to=${T + 3_600_000}&interval=15m&by=queue`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ interval: '15m', by: 'queue', timeZone: 'UTC' });
+    expect(body.rows.length).toBeGreaterThan(0);
+    for (const row of body.rows) {
+      expect(Date.parse(row.end) - Date.parse(row.start)).toBeLessThanOrEqual(15 * 60_000);
+      expect(row.key).toEqual(expect.any(String));
+      expect(row.kpis).toHaveProperty('serviceLevel');
+    }
+    const bad = await get('/api/kpis/intervals?interval=5m&by=planet');
+    expect(bad.status).toBe(400);
+    const paths = (await bad.json()).error.details.map((d: { path: string }) => d.path);
+    expect(paths.sort()).toEqual(['by', 'interval']);
+    const tooMany = await get(
+      `/api/kpis/intervals?from=${Date.UTC(2020, 0, 1)}&to=${Date.UTC(2026, 0, 1)}&interval=15m`,
+    );
+    expect(tooMany.status).toBe(400);
+  });
+
   it('serves health, the JSON schema and a 404 for unknown API paths', async () => {
     const health = await (await get('/api/health')).json();
     expect(health.status).toBe('ok');

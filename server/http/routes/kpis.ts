@@ -1,10 +1,21 @@
-/** KPIs for any past range, computed in DuckDB: GET /api/kpis?from=&to=&queue=&channel= */
-import { Hono } from 'hono';
+/**
+ * KPIs for any past range, computed in DuckDB: GET /api/kpis?from=&to=&queue=&channel=, and the same
+ * per interval and dimension: GET /api/kpis/intervals?…&interval=15m|30m|1h|1d&by=queue|channel|…
+ */
+import { Hono, type Context } from 'hono';
 import { isScoped, scopeOf } from '../../auth/principal.ts';
 import { z } from 'zod';
 import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
 import { toKpiSettings } from '../../contract/kpi-settings.ts';
 import { computeKpis, KPI_FORMULAS, settingsFor, SL_VARIANT_FORMULAS } from '../../contract/kpis.ts';
+import {
+  bucketStarts,
+  DIMENSIONS,
+  INTERVALS,
+  kpiIntervals,
+  MAX_BUCKETS,
+  type IntervalName,
+} from '../../kpi/kpi-intervals.ts';
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
 import type { Tandem } from '../../tandem.ts';
 import { startOfDay } from '../../time.ts';
@@ -34,40 +45,92 @@ const query = z.object({
   channel: z.enum(CHANNELS).optional(),
 });
 
+const intervalQuery = query.extend({
+  interval: z.enum(Object.keys(INTERVALS) as [IntervalName, ...IntervalName[]]).default('1h'),
+  by: z.enum(DIMENSIONS).default('none'),
+});
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new BadRequest(`invalid query: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+  }
+  return parsed.data;
+}
+
 export function kpiRoutes(t: Tandem): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/api/kpis', allow('kpi:read'), async (c) => {
-    const parsed = query.safeParse(c.req.query());
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw new BadRequest(`invalid query: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
-    }
+
+  /** The range (today so far by default) and the queues a caller may see. */
+  const resolve = (c: Context<AppEnv>, q: z.output<typeof query>) => {
     const now = Date.now();
-    const from = parsed.data.from ?? startOfDay(now, t.config.timeZone);
-    const to = parsed.data.to ?? now;
+    const from = q.from ?? startOfDay(now, t.config.timeZone);
+    const to = q.to ?? now;
     if (to <= from)
       throw new BadRequest('invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
     // A scoped caller's figures cover only their queues: the ones named, plus those their teams
     // serve now (from the live roster).
     const scope = scopeOf(c.get('principal'));
-    let queues = parsed.data.queue !== undefined ? [parsed.data.queue] : undefined;
+    let queues = q.queue !== undefined ? [q.queue] : undefined;
     if (isScoped(scope)) {
-      const allowed = new Set([...(scope.queues ?? []), ...t.hub.current(scope).queues.map((q) => q.queue)]);
+      const allowed = new Set([...(scope.queues ?? []), ...t.hub.current(scope).queues.map((x) => x.queue)]);
       if (queues && !allowed.has(queues[0]!)) throw new Forbidden(`queue "${queues[0]}" is outside your scope`);
       queues ??= [...allowed].sort();
     }
-    const filter = { from, to, queues, channel: parsed.data.channel };
     const settings = toKpiSettings(t.kpiSettings);
     // One queue is computed with its own definitions; a mix of queues with the defaults.
     const applied = settingsFor(settings, queues?.length === 1 ? queues[0]! : null);
-    const counters = await kpiCounters(t.db, filter, settings, now);
+    return { now, from, to, queues, settings, applied };
+  };
+
+  app.get('/api/kpis', allow('kpi:read'), async (c) => {
+    const q = parse(query, c.req.query());
+    const { now, from, to, queues, settings, applied } = resolve(c, q);
+    const counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel }, settings, now);
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      filter: { queue: parsed.data.queue ?? null, queues: queues ?? null, channel: filter.channel ?? null },
+      filter: { queue: q.queue ?? null, queues: queues ?? null, channel: q.channel ?? null },
       settings: applied,
       definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
       kpis: computeKpis(counters, applied),
       counters,
+    });
+  });
+
+  app.get('/api/kpis/intervals', allow('kpi:read'), async (c) => {
+    const q = parse(intervalQuery, c.req.query());
+    const { now, from, to, queues, settings, applied } = resolve(c, q);
+    const starts = bucketStarts(from, to, q.interval, t.config.timeZone);
+    if (starts.length > MAX_BUCKETS) {
+      throw new BadRequest(`invalid query: ${starts.length} intervals; ask for at most ${MAX_BUCKETS}`, [
+        { path: 'interval', message: `gives more than ${MAX_BUCKETS} intervals for this range: use a longer one` },
+      ]);
+    }
+    const rows = await kpiIntervals(
+      t.db,
+      { from, to, interval: q.interval, by: q.by, timeZone: t.config.timeZone, queues, channel: q.channel },
+      settings,
+      now,
+    );
+    return c.json({
+      range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      interval: q.interval,
+      by: q.by,
+      timeZone: t.config.timeZone,
+      filter: { queue: q.queue ?? null, queues: queues ?? null, channel: q.channel ?? null },
+      settings: applied,
+      definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
+      attribution:
+        'each contribution counts in the interval of its own event time: queue results at the queue exit, handle time at the wrap-up, contacts at their start',
+      rows: rows.map((r) => ({
+        start: new Date(r.start).toISOString(),
+        end: new Date(r.end).toISOString(),
+        key: r.key,
+        // A split by queue uses each queue's own definitions.
+        kpis: computeKpis(r.counters, q.by === 'queue' && r.key !== null ? settingsFor(settings, r.key) : applied),
+        counters: r.counters,
+      })),
     });
   });
   return app;
