@@ -136,6 +136,15 @@ export function emptyCounters(): KpiCounters {
   };
 }
 
+/**
+ * Money is summed to 1/10,000 of the unit (ISO 4217 minor units have at most 4 decimals): plain
+ * float sums depend on the order of addition, and the same events in another order must give the
+ * same total to the last digit.
+ */
+export function addMoney(a: number, b: number): number {
+  return Math.round((a + b) * 10_000) / 10_000;
+}
+
 /** Adds `b` into `a` times `sign` (use -1 to remove a contribution). */
 export function addCounters(a: KpiCounters, b: Partial<KpiCounters>, sign = 1): KpiCounters {
   for (const key of Object.keys(b) as (keyof KpiCounters)[]) {
@@ -144,8 +153,9 @@ export function addCounters(a: KpiCounters, b: Partial<KpiCounters>, sign = 1): 
       (a[key as NumericCounter] as number) += sign * v;
     } else if (v) {
       const into = a[key] as Record<string, number>;
+      const money = key === 'sales';
       for (const [k, n] of Object.entries(v)) {
-        const next = (into[k] ?? 0) + sign * n;
+        const next = money ? addMoney(into[k] ?? 0, sign * n) : (into[k] ?? 0) + sign * n;
         if (next === 0) delete into[k];
         else into[k] = next;
       }

@@ -9,7 +9,14 @@
  * handle time); occupancy only by agent and team. A metric a dimension cannot split is left out of
  * that breakdown rather than guessed.
  */
-import { emptyCounters, fcrHorizonMs, settingsFor, type KpiCounters, type KpiSettings } from '../contract/kpis.ts';
+import {
+  addMoney,
+  emptyCounters,
+  fcrHorizonMs,
+  settingsFor,
+  type KpiCounters,
+  type KpiSettings,
+} from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
 import { startOfDay } from '../time.ts';
 
@@ -297,7 +304,7 @@ export async function kpiIntervals(
     (c, r) => {
       const currencies = (r.currencies as string[] | null) ?? [];
       const amounts = (r.amounts as unknown as number[] | null) ?? [];
-      currencies.forEach((cur, i) => (c.sales[cur] = (c.sales[cur] ?? 0) + amounts[i]!));
+      currencies.forEach((cur, i) => (c.sales[cur] = addMoney(c.sales[cur] ?? 0, amounts[i]!)));
     },
   );
 

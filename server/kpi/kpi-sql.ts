@@ -223,7 +223,7 @@ export async function kpiCounters(
   );
   c.conversions = n(conversions?.k);
   const sales = await db.query<{ currency: string; amount: number }>(
-    `SELECT (body->>'currency') AS currency, sum(CAST((body->>'amount') AS DOUBLE)) AS amount
+    `SELECT (body->>'currency') AS currency, sum(CAST(CAST((body->>'amount') AS DOUBLE) AS DECIMAL(18, 4)))::DOUBLE AS amount
      FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?${scope.sql} GROUP BY 1 ORDER BY 1`,
     [from, to, ...scope.params],
   );
