@@ -82,18 +82,20 @@ type Value = number | string | null | string[];
 type Row = Record<string, Value>;
 const n = (v: Value | undefined): number => Number(v ?? 0);
 
-/** Contacts' channel and handler (from their earliest start and their bot events). */
+/** Contacts' channel and handler (from their earliest start and their bot events), for the contacts in `src`. */
 const DIMS = `dims AS (
   SELECT s.contact_id, s.channel,
     CASE WHEN bot.escalated THEN 'hybrid' WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler
   FROM (SELECT contact_id, arg_min((body->>'channel'), at_ms) AS channel FROM events
-        WHERE type = 'contact.started' GROUP BY contact_id) s
+        WHERE type = 'contact.started' AND contact_id IN (SELECT contact_id FROM src) GROUP BY contact_id) s
   LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND (body->>'outcome') = 'escalated') AS escalated
-             FROM events WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id) bot USING (contact_id))`;
-const CQ = `cq AS (SELECT DISTINCT contact_id, queue FROM events WHERE type = 'queue.entered')`;
+             FROM events WHERE type IN ('bot.started', 'bot.ended') AND contact_id IN (SELECT contact_id FROM src)
+             GROUP BY contact_id) bot USING (contact_id))`;
+const CQ = `cq AS (SELECT DISTINCT contact_id, queue FROM events
+  WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM src))`;
 const TEAMS = `teams AS (
   SELECT agent_id, arg_max((body->>'team'), at_ms) FILTER (WHERE (body->>'team') IS NOT NULL) AS team
-  FROM events WHERE type = 'agent.state' GROUP BY agent_id)`;
+  FROM events WHERE type = 'agent.state' AND agent_id IN (SELECT agent_id FROM src) GROUP BY agent_id)`;
 
 export async function kpiIntervals(
   db: Database,
@@ -112,6 +114,7 @@ export async function kpiIntervals(
     return r.counters;
   };
   if (starts.length === 0) return [];
+  const range: Param[] = [q.from, q.to];
 
   // Filters as in kpi-sql.ts: contact metrics by the contact's channel and queues entered, queue
   // metrics by their own queue (and the contact's channel). Occupancy is never filtered.
@@ -152,10 +155,18 @@ export async function kpiIntervals(
           : { sql: byChannel.sql + byOwnQueue.sql, params: [...byChannel.params, ...byOwnQueue.params] };
     // A contact that entered two queues counts in both when split by queue, as a filter on either would.
     const joinCq = key === 'cq.queue' ? ' JOIN cq ON cq.contact_id = src.contact_id' : '';
-    const joinDims = family === 'agent' ? '' : ' LEFT JOIN dims d ON d.contact_id = src.contact_id';
+    const needsDims = family !== 'agent' && (/\bd\./.test(key + select) || q.channel !== undefined);
+    const joinDims = needsDims ? ' LEFT JOIN dims d ON d.contact_id = src.contact_id' : '';
     const joinTeams = key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = src.agent_id' : '';
-    const sql = `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start), ${DIMS}, ${CQ}, ${TEAMS},
-      src AS (${src})
+    const needsCq = joinCq !== '' || (family === 'contact' && q.queues !== undefined);
+    const ctes = [
+      'b AS (SELECT unnest(?::BIGINT[]) AS b_start)',
+      `src AS (${src})`,
+      ...(needsDims ? [DIMS] : []),
+      ...(needsCq ? [CQ] : []),
+      ...(joinTeams ? [TEAMS] : []),
+    ];
+    const sql = `WITH ${ctes.join(',\n')}
       SELECT b.b_start, ${key} AS k, ${select}
       FROM src ASOF JOIN b ON src.ts >= b.b_start${joinDims}${joinCq}${joinTeams}
       WHERE src.ts >= ? AND src.ts < ?${filter.sql}
@@ -166,8 +177,11 @@ export async function kpiIntervals(
 
   await run(
     'contact',
-    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.started' GROUP BY contact_id`,
-    [],
+    // Contacts that started in range, at their earliest start (a duplicate start before the range wins).
+    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.started' AND contact_id IN (
+       SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
+     GROUP BY contact_id`,
+    range,
     `count(*) AS contacts, count(*) FILTER (WHERE d.handler = 'ai') AS ai,
      count(*) FILTER (WHERE d.handler = 'hybrid') AS hybrid, count(*) FILTER (WHERE d.handler = 'human') AS human`,
     (c, r) => {
@@ -181,8 +195,8 @@ export async function kpiIntervals(
   await run(
     'contact',
     `SELECT contact_id, at_ms AS ts, type, (body->>'outcome') AS outcome, coalesce((body->>'reason'), 'other') AS reason
-     FROM events WHERE type IN ('bot.started', 'bot.ended')`,
-    [],
+     FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ?`,
+    range,
     `count(*) FILTER (WHERE type = 'bot.started') AS sessions,
      count(*) FILTER (WHERE outcome = 'contained') AS contained,
      count(*) FILTER (WHERE outcome = 'abandoned') AS bot_abandoned,
@@ -201,8 +215,8 @@ export async function kpiIntervals(
 
   await run(
     'queue',
-    `SELECT contact_id, at_ms AS ts, queue FROM events WHERE type = 'queue.entered'`,
-    [],
+    `SELECT contact_id, at_ms AS ts, queue FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ?`,
+    range,
     'count(*) AS offered',
     (c, r) => {
       c.offered += n(r.offered);
@@ -220,13 +234,15 @@ export async function kpiIntervals(
   await run(
     'answer',
     `WITH q AS (${thresholds}),
-     l AS (SELECT contact_id, queue, agent_id, at_ms, (body->>'outcome') AS outcome FROM events WHERE type = 'queue.left'),
-     e AS (SELECT contact_id, queue, at_ms FROM events WHERE type = 'queue.entered')
+     l AS (SELECT contact_id, queue, agent_id, at_ms, (body->>'outcome') AS outcome FROM events
+           WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?),
+     e AS (SELECT contact_id, queue, at_ms FROM events
+           WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l))
      SELECT l.contact_id, l.at_ms AS ts, l.queue, l.agent_id, l.outcome, l.at_ms - e.at_ms AS wait,
        coalesce(q.sl_ms, ?) AS sl_ms, coalesce(q.short_ms, ?) AS short_ms
      FROM l ASOF LEFT JOIN e ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
      LEFT JOIN q ON q.queue = l.queue`,
-    [...overrides.flat(), settings.slThresholdSeconds * 1000, settings.shortAbandonSeconds * 1000],
+    [...overrides.flat(), ...range, settings.slThresholdSeconds * 1000, settings.shortAbandonSeconds * 1000],
     `count(*) FILTER (WHERE outcome = 'answered') AS answered,
      count(*) FILTER (WHERE outcome = 'answered' AND wait IS NOT NULL) AS answered_with_wait,
      sum(wait) FILTER (WHERE outcome = 'answered') AS answered_wait_ms,
@@ -250,14 +266,15 @@ export async function kpiIntervals(
   // Each wrap-up pairs with its agent's latest answer by (time, event id), as in kpi-sql.ts.
   await run(
     'answer',
-    `WITH w AS (SELECT id, contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed'),
+    `WITH w AS (SELECT id, contact_id, agent_id, at_ms FROM events
+           WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (SELECT id, contact_id, agent_id, queue, at_ms FROM events
-           WHERE type = 'queue.left' AND (body->>'outcome') = 'answered')
+           WHERE type = 'queue.left' AND contact_id IN (SELECT contact_id FROM w) AND (body->>'outcome') = 'answered')
      SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.agent_id) AS agent_id, any_value(w.at_ms) AS ts,
        any_value(w.at_ms) - max(a.at_ms) AS handle_ms, arg_max(a.queue, (a.at_ms, a.id)) AS queue
      FROM w JOIN a ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
      GROUP BY w.id`,
-    [],
+    range,
     'count(*) AS handled, sum(handle_ms) AS handle_ms',
     (c, r) => {
       c.handled += n(r.handled);
@@ -269,8 +286,8 @@ export async function kpiIntervals(
     'contact',
     `SELECT contact_id, at_ms AS ts, TRY_CAST((body->>'csat') AS INTEGER) AS csat,
        TRY_CAST((body->>'nps') AS INTEGER) AS nps, TRY_CAST((body->>'resolved') AS BOOLEAN) AS resolved
-     FROM events WHERE type = 'survey.completed'`,
-    [],
+     FROM events WHERE type = 'survey.completed' AND at_ms >= ? AND at_ms < ?`,
+    range,
     `count(csat) AS csat_n, count(*) FILTER (WHERE csat >= 4) AS csat_top2, sum(csat) AS csat_sum,
      count(nps) AS nps_n, count(*) FILTER (WHERE nps >= 9) AS promoters, count(*) FILTER (WHERE nps <= 6) AS detractors,
      count(resolved) AS resolved_n, count(*) FILTER (WHERE resolved) AS resolved_yes`,
@@ -288,8 +305,10 @@ export async function kpiIntervals(
 
   await run(
     'contact',
-    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.converted' GROUP BY contact_id`,
-    [],
+    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.converted' AND contact_id IN (
+       SELECT contact_id FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?)
+     GROUP BY contact_id`,
+    range,
     'count(*) AS conversions',
     (c, r) => {
       c.conversions += n(r.conversions);
@@ -298,8 +317,8 @@ export async function kpiIntervals(
   await run(
     'contact',
     `SELECT contact_id, at_ms AS ts, (body->>'currency') AS currency, CAST((body->>'amount') AS DOUBLE) AS amount
-     FROM events WHERE type = 'contact.converted'`,
-    [],
+     FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?`,
+    range,
     `list(currency) AS currencies, list(amount) AS amounts`,
     (c, r) => {
       const currencies = (r.currencies as string[] | null) ?? [];
@@ -312,12 +331,15 @@ export async function kpiIntervals(
     'contact',
     `WITH s AS (
        SELECT contact_id, min(at_ms) AS start_ms, arg_min((body->>'customerId'), at_ms) AS customer
-       FROM events WHERE type = 'contact.started' GROUP BY contact_id)
-     SELECT contact_id, start_ms AS ts,
-       lead(start_ms) OVER (PARTITION BY customer ORDER BY start_ms, contact_id) AS next_ms
-     FROM s WHERE customer IS NOT NULL`,
-    [],
-    `count(*) AS eligible, count(*) FILTER (WHERE next_ms - ts <= ${Math.round(fcrHorizonMs(settings))}) AS repeated`,
+       FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? GROUP BY contact_id),
+     n AS (
+       SELECT contact_id, start_ms,
+         lead(start_ms) OVER (PARTITION BY customer ORDER BY start_ms, contact_id) AS next_ms
+       FROM s WHERE customer IS NOT NULL)
+     SELECT contact_id, start_ms AS ts, coalesce(next_ms - start_ms <= ?, false) AS repeated FROM n`,
+    // Only starts within a horizon of the range can be a range contact's start or its successor.
+    [q.from - fcrHorizonMs(settings), q.to + fcrHorizonMs(settings), fcrHorizonMs(settings)],
+    'count(*) AS eligible, count(*) FILTER (WHERE repeated) AS repeated',
     (c, r) => {
       c.fcrContacts += n(r.eligible);
       c.fcrRepeated += n(r.repeated);
@@ -330,12 +352,20 @@ export async function kpiIntervals(
     const end = Math.min(q.to, now);
     const key = byAgent === 'src.agent_id' ? 'i.agent_id' : byAgent === 'tm.team' ? 'tm.team' : 'NULL';
     const result = await db.query<Row>(
-      `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start), ${TEAMS},
+      `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start),
        bb AS (SELECT b_start, coalesce(lead(b_start) OVER (ORDER BY b_start), ?) AS b_end FROM b),
-       i AS (
-         SELECT agent_id, at_ms, (body->>'state') AS state,
+       -- Next-state times from the narrow columns first; the state is read from JSON only for the
+       -- intervals that reach into the range.
+       i0 AS (
+         SELECT id, agent_id, at_ms,
            coalesce(lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id), ?) AS next_ms
-         FROM events WHERE type = 'agent.state'),
+         FROM events WHERE type = 'agent.state' AND at_ms < ?),
+       i AS (
+         SELECT i0.agent_id, i0.at_ms, i0.next_ms, (e.body->>'state') AS state
+         FROM i0 JOIN events e ON e.id = i0.id
+         WHERE i0.next_ms > ? AND e.type = 'agent.state' AND e.at_ms < ?),
+       src AS (SELECT DISTINCT agent_id FROM i),
+       ${TEAMS},
        cut AS (
          SELECT bb.b_start, i.agent_id, i.state,
            least(i.next_ms, bb.b_end, ?) - greatest(i.at_ms, bb.b_start) AS ms
@@ -345,7 +375,7 @@ export async function kpiIntervals(
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
        FROM cut${key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = cut.agent_id' : ''}
        GROUP BY ALL`,
-      [JSON.stringify(starts), q.to, end, end],
+      [JSON.stringify(starts), q.to, end, q.to, q.from, q.to, end],
     );
     for (const r of result) {
       const c = into(Number(r.b_start), (r.k as string | null) ?? null);

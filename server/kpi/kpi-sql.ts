@@ -83,7 +83,7 @@ export async function kpiCounters(
   const [fcr] = await db.query<Record<string, Num>>(
     `WITH s AS (
        SELECT contact_id, min(at_ms) AS start_ms, arg_min((body->>'customerId'), at_ms) AS customer
-       FROM events WHERE type = 'contact.started' GROUP BY contact_id),
+       FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? GROUP BY contact_id),
      c AS (
        SELECT * FROM s
        WHERE customer IN (SELECT customer FROM s WHERE start_ms >= ? AND start_ms < ? AND customer IS NOT NULL)),
@@ -93,7 +93,17 @@ export async function kpiCounters(
        FROM c)
      SELECT count(*) AS eligible, count(*) FILTER (WHERE next_ms - start_ms <= ?) AS repeated
      FROM n WHERE start_ms >= ? AND start_ms < ?${scope.sql}`,
-    [from, to, fcrHorizonMs(settings), from, to, ...scope.params],
+    // Only starts within a horizon of the range can be a range contact's start or its successor.
+    [
+      from - fcrHorizonMs(settings),
+      to + fcrHorizonMs(settings),
+      from,
+      to,
+      fcrHorizonMs(settings),
+      from,
+      to,
+      ...scope.params,
+    ],
   );
   c.fcrContacts = n(fcr?.eligible);
   c.fcrRepeated = n(fcr?.repeated);

@@ -1,0 +1,92 @@
+/**
+ * Interval tables over a large history: builds (once, then reuses) a DuckDB file holding N simulated
+ * contacts, then times GET /api/kpis/intervals' queries (kpiIntervals) directly, median of runs.
+ *
+ *   npx tsx bench/intervals.ts [--contacts 1000000] [--runs 3] [--db PATH]
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_KPI_SETTINGS } from '../server/contract/kpis.ts';
+import { openDatabase } from '../server/db/duckdb.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { EventStore } from '../server/ingest/event-store.ts';
+import { Ingest } from '../server/ingest/ingest.ts';
+import { kpiIntervals, type Dimension, type IntervalName } from '../server/kpi/kpi-intervals.ts';
+import { Simulator } from '../server/simulator/simulator.ts';
+import { machineInfo, median, round, ROOT, table } from './lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    db: { type: 'string' },
+  },
+});
+const contacts = Number(values.contacts);
+const runs = Number(values.runs);
+const dir = join(ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const path = values.db ?? join(dir, `intervals-${contacts}.duckdb`);
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+// A fixed calendar so that reruns reuse the file: 30 days ending at a fixed time.
+const end = Date.UTC(2026, 10, 1);
+const days = 30;
+const start = end - days * 86_400_000;
+
+const db = await openDatabase(path);
+await migrate(db);
+const stored = (await db.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE type = 'contact.started'"))[0]!.n;
+if (stored < contacts) {
+  if (stored > 0) throw new Error(`${path} holds ${stored} contacts, fewer than asked: delete it to rebuild`);
+  // The simulator's rate is contacts per minute at the daily peak; about a third of that on average.
+  const rate = (contacts / (days * 24 * 60)) * 2.6;
+  log(`building ${path}: about ${contacts} contacts over ${days} days (peak ${round(rate)}/min)`);
+  const sim = new Simulator({ seed: 1, ratePerMinute: rate, start, idPrefix: 'b' });
+  const ingest = new Ingest(new EventStore(db), { now: () => end });
+  let events = 0;
+  const t0 = performance.now();
+  for (let t = start + 3_600_000; t <= end; t += 3_600_000) {
+    const batch = sim.advance(t);
+    for (let i = 0; i < batch.length; i += 20_000) await ingest.ingest(batch.slice(i, i + 20_000));
+    events += batch.length;
+    if ((t - start) % (86_400_000 * 3) === 0) log(`  ${events} events, day ${(t - start) / 86_400_000}`);
+  }
+  log(`built: ${events} events in ${round((performance.now() - t0) / 1000)} s`);
+}
+const [facts] = await db.query<{ contacts: number; events: number }>(
+  "SELECT count(*) FILTER (WHERE type = 'contact.started') AS contacts, count(*) AS events FROM events",
+);
+log(`history: ${facts!.contacts} contacts, ${facts!.events} events`);
+
+const cases: { label: string; from: number; interval: IntervalName; by: Dimension }[] = [
+  { label: 'last day, 15m', from: end - 86_400_000, interval: '15m', by: 'none' },
+  { label: 'last day, 1h by queue', from: end - 86_400_000, interval: '1h', by: 'queue' },
+  { label: 'last 7 days, 1d by agent', from: end - 7 * 86_400_000, interval: '1d', by: 'agent' },
+  { label: '30 days, 1d', from: start, interval: '1d', by: 'none' },
+];
+const rows: (string | number)[][] = [['query', 'median ms', 'runs (ms)', 'rows']];
+for (const c of cases) {
+  const times: number[] = [];
+  let count = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const result = await kpiIntervals(
+      db,
+      { from: c.from, to: end, interval: c.interval, by: c.by, timeZone: 'UTC' },
+      DEFAULT_KPI_SETTINGS,
+      end,
+    );
+    times.push(performance.now() - t0);
+    count = result.length;
+  }
+  rows.push([c.label, round(median(times), 0), times.map((t) => round(t, 0)).join(' / '), count]);
+  log(`${c.label}: median ${round(median(times), 0)} ms`);
+}
+const m = machineInfo();
+console.log(
+  `\n${facts!.contacts} contacts, ${facts!.events} events; ${m.cpus} CPUs, ${m.memoryGiB} GiB, Node ${m.node}\n`,
+);
+console.log(table(rows));
+await db.close();
