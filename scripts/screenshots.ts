@@ -1,9 +1,10 @@
 /**
- * Takes the README's wallboard screenshots: starts Tandem with demo traffic on a temporary database,
- * opens /wall in Debian's Chromium at 1920x1080 and 3840x2160, writes PNGs to docs/screenshots/.
+ * Takes the README's screenshots: starts Tandem with demo traffic on a temporary database, opens the
+ * wall (signed in), the sign-in page, the admin users page and a display link in Debian's Chromium,
+ * and writes PNGs to docs/screenshots/.
  * Run: npx tsx scripts/screenshots.ts  (after npm run build)
  */
-import { chromium } from '@playwright/test';
+import { chromium, type BrowserContext } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tempDbPath, testConfig } from '../tests/helpers/server.ts';
@@ -16,19 +17,62 @@ const db = tempDbPath();
 const server = await startServer(
   testConfig({ dbPath: db.path, demo: true, demoRate: 14, demoSeed: 7, timeZone: 'Asia/Shanghai' }),
 );
+const t = server.tandem;
+const by = { actor: { kind: 'system', id: null, name: 'screenshots' } };
+
+// A believable set of accounts for the admin page; the first one is who the browser signs in as.
+const password = 'screenshot password';
+const admin = await t.admin.createUser(by, {
+  username: 'ana.souza',
+  displayName: 'Ana Souza',
+  password,
+  roles: ['admin'],
+});
+await t.admin.createUser(by, {
+  username: 'wei.zhang',
+  displayName: '张伟',
+  password,
+  roles: ['supervisor'],
+  scopeQueues: ['billing', 'sales'],
+});
+await t.admin.createUser(by, {
+  username: 'k.okafor',
+  displayName: 'Kemi Okafor',
+  password,
+  roles: ['supervisor', 'qa'],
+  scopeTeams: ['north'],
+});
+await t.admin.createUser(by, { username: 'l.meyer', displayName: 'Lena Meyer', password, roles: ['executive'] });
+const gone = await t.admin.createUser(by, { username: 'temp.agency', password, roles: ['qa'] });
+await t.admin.updateUser(by, gone.id, { disabled: true });
+const { token } = await t.auth.sessions.create(admin.id);
+// Accounts made behind the first-run setup's back: retire its link, or the sign-in page would offer it.
+if (t.auth.setupToken) t.auth.takeSetupToken(t.auth.setupToken);
+
 const browser = await chromium.launch(chromiumLaunchOptions);
+async function shoot(
+  name: string,
+  path: string,
+  ready: string,
+  options: { width?: number; height?: number; signedIn?: boolean } = {},
+) {
+  const { width = 1920, height = 1080, signedIn = false } = options;
+  const context: BrowserContext = await browser.newContext({ viewport: { width, height } });
+  if (signedIn) await context.addCookies([{ name: 'tandem_session', value: token, url: server.url }]);
+  const page = await context.newPage();
+  await page.goto(new URL(path, server.url).href);
+  await page.getByText(ready).first().waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${out}${name}-${width}x${height}.png` });
+  await context.close();
+}
+
 try {
-  for (const [width, height] of [
-    [1920, 1080],
-    [3840, 2160],
-  ] as const) {
-    const page = await browser.newPage({ viewport: { width, height } });
-    await page.goto(`${server.url}/wall`);
-    await page.getByText('LIVE').waitFor();
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: `${out}wall-${width}x${height}.png` });
-    await page.close();
-  }
+  await shoot('wall', '/wall', 'LIVE', { signedIn: true });
+  await shoot('wall', '/wall', 'LIVE', { width: 3840, height: 2160, signedIn: true });
+  await shoot('login', '/login', 'Sign in to Tandem');
+  await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });
+  await shoot('display', server.links.demoDisplay!, 'LIVE');
 } finally {
   await browser.close();
   await server.close();

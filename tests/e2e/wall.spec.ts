@@ -1,33 +1,33 @@
-import { expect, test } from '@playwright/test';
 import { ESCALATION_REASONS } from '../../server/contract/events.ts';
+import { expect, signIn, test } from '../helpers/e2e.ts';
 
 /** The value shown in the KPI tile with the given label. */
 const tile = (page: import('@playwright/test').Page, label: string) =>
   page.getByRole('region', { name: label, exact: true }).getByTestId('value');
 
-test('the wallboard shows an event within a second of it being posted', async ({ page, request }) => {
+// The wall needs a signed-in supervisor or admin; events come from a producer with an ingest key.
+test.beforeEach(async ({ context, baseURL }) => signIn(context, baseURL!));
+
+test('the wallboard shows an event within a second of it being posted', async ({ page, admin }) => {
   await page.goto('/wall');
   await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
   const waitingBefore = Number(await tile(page, 'Waiting').textContent());
 
   const at = Date.now() - 45_000;
-  const res = await request.post('/api/events', {
-    data: [
-      { id: 'e2e-1', type: 'contact.started', at, contactId: 'e2e-c1', channel: 'chat' },
-      { id: 'e2e-2', type: 'bot.started', at: at + 1000, contactId: 'e2e-c1' },
-      {
-        id: 'e2e-3',
-        type: 'bot.ended',
-        at: at + 20_000,
-        contactId: 'e2e-c1',
-        outcome: 'escalated',
-        reason: 'complex_issue',
-      },
-      { id: 'e2e-4', type: 'queue.entered', at: at + 21_000, contactId: 'e2e-c1', queue: 'vip_care' },
-    ],
-  });
-  expect(res.status()).toBe(202);
-  expect((await res.json()).accepted).toBe(4);
+  const res = await admin.postEvents([
+    { id: 'e2e-1', type: 'contact.started', at, contactId: 'e2e-c1', channel: 'chat' },
+    { id: 'e2e-2', type: 'bot.started', at: at + 1000, contactId: 'e2e-c1' },
+    {
+      id: 'e2e-3',
+      type: 'bot.ended',
+      at: at + 20_000,
+      contactId: 'e2e-c1',
+      outcome: 'escalated',
+      reason: 'complex_issue',
+    },
+    { id: 'e2e-4', type: 'queue.entered', at: at + 21_000, contactId: 'e2e-c1', queue: 'vip_care' },
+  ]);
+  expect(res.accepted).toBe(4);
 
   await expect(tile(page, 'Waiting')).toHaveText(String(waitingBefore + 1), { timeout: 1500 });
   const queues = page.getByRole('table', { name: 'Queues' });
@@ -53,7 +53,7 @@ test('the wallboard fits a 4K screen without scrollbars', async ({ page }) => {
   expect(size).toBeGreaterThanOrEqual(100);
 });
 
-test('every panel of the wall fits its box at 1920x1080', async ({ page, request }) => {
+test('every panel of the wall fits its box at 1920x1080', async ({ page, admin }) => {
   // A busy board: six queues, every escalation reason, agents in every state.
   const at = Date.now() - 120_000;
   const reasons = ESCALATION_REASONS;
@@ -66,7 +66,7 @@ test('every panel of the wall fits its box at 1920x1080', async ({ page, request
   states.forEach((state, i) =>
     events.push({ id: `fit-a${i}`, type: 'agent.state', at, agentId: `fit-a${i}`, state, queues } as never),
   );
-  expect((await request.post('/api/events', { data: events })).status()).toBe(202);
+  await admin.postEvents(events);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('/wall');
   await expect(page.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /loyalty/i })).toBeVisible();

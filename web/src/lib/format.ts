@@ -30,3 +30,11 @@ export function age(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min`;
   return `${Math.floor(s / 3600)} h`;
 }
+
+/** Epoch ms as local "2025-03-14 09:26" for admin tables; an em dash for never. */
+export function dateTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return DASH;
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

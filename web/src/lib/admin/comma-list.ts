@@ -1,0 +1,15 @@
+/** Scope lists are typed as "sales, billing": split on commas, trim, drop empties and repeats. */
+export function parseList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+export function formatList(list: readonly string[]): string {
+  return list.join(', ');
+}
