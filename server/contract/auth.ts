@@ -144,5 +144,12 @@ export type AuditEntry = {
   ip: string | null;
 };
 
+/** GET /api/display: what the server makes of this browser's display cookie (set when /d/<token> loaded). */
+export type DisplayCheck =
+  { status: 'ok'; display: { id: string; name: string; board: Board } } | { status: 'revoked' | 'unknown' | 'none' };
+
+/** GET /api/auth/setup?token=: whether the first-run link can still be used. */
+export type SetupCheck = { setupRequired: boolean; valid: boolean };
+
 /** Close code a live socket gets when its display link or session is revoked. */
 export const WS_CLOSE_REVOKED = 4001;

@@ -35,7 +35,9 @@ export function adminRoutes(t: Tandem): Hono<AppEnv> {
   });
   app.patch('/api/admin/users/:id', allow('admin'), async (c) => {
     const body = await jsonBody(c, userUpdateRequest);
-    return c.json({ user: await admin.updateUser(origin(c), c.req.param('id'), body) });
+    const updated = await admin.updateUser(origin(c), c.req.param('id'), body);
+    // The admin view as GET lists it, sessions count included.
+    return c.json({ user: (await t.auth.users.list()).find((u) => u.id === updated.id) ?? updated });
   });
   app.post('/api/admin/users/:id/sign-out', allow('admin'), async (c) =>
     c.json({ sessionsEnded: await admin.signOutEverywhere(origin(c), c.req.param('id')) }),

@@ -127,20 +127,25 @@ export function authRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/display', allow('public'), async (c) => {
     // Only the display cookie counts here, not a session: the screen must learn its own fate.
     const token = getCookie(c, DISPLAY_COOKIE);
-    if (!token) return c.json({ status: 'none' });
+    if (!token) return c.json({ status: 'none' } satisfies DisplayCheck);
     const found = await t.auth.displays.lookup(token);
-    if (found.status !== 'ok') return c.json({ status: found.status });
+    if (found.status !== 'ok') return c.json({ status: found.status } satisfies DisplayCheck);
     const d = found.display;
-    return c.json({ status: 'ok', display: { id: d.id, name: d.name, board: d.board } });
+    return c.json({ status: 'ok', display: { id: d.id, name: d.name, board: d.board } } satisfies DisplayCheck);
   });
 
   app.get('/api/auth/setup', allow('public'), (c) => {
     const token = c.req.query('token') ?? '';
-    return c.json({ setupRequired: t.auth.setupToken !== null, valid: t.auth.checkSetupToken(token) });
+    return c.json({
+      setupRequired: t.auth.setupToken !== null,
+      valid: t.auth.checkSetupToken(token),
+    } satisfies SetupCheck);
   });
 
   app.post('/api/auth/setup', allow('public'), async (c) => {
     const body = await jsonBody(c, setupRequest);
+    // Accounts made another way since start-up (the CLI on a stopped server) retire the link too.
+    if ((await t.auth.users.count()) > 0) await t.auth.init();
     if (!t.auth.takeSetupToken(body.token)) {
       throw new Unauthorized('this setup link is not valid or has been used already', 'setup_invalid');
     }
