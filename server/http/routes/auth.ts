@@ -4,7 +4,15 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { capabilitiesOf, type Principal } from '../../auth/principal.ts';
 import { hashToken } from '../../auth/tokens.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
-import { loginRequest, passwordChangeRequest, setupRequest, type Capability, type Me } from '../../contract/auth.ts';
+import {
+  loginRequest,
+  passwordChangeRequest,
+  setupRequest,
+  type Capability,
+  type DisplayCheck,
+  type Me,
+  type SetupCheck,
+} from '../../contract/auth.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { BadRequest, Forbidden, Unauthorized } from '../errors.ts';
