@@ -46,13 +46,31 @@ describe('EventStore', () => {
     expect(rows[0]!.at_ms).toBe(5);
   });
 
+  it('fills the columns KPI queries read, in both the fast path and the fallback', async () => {
+    const store = new EventStore(db);
+    const left = (id: string) =>
+      ({
+        event: { id, type: 'queue.left', at: 7, contactId: 'k', queue: 'q', outcome: 'abandoned' },
+        atMs: 7,
+      }) as StoredEvent;
+    await store.store([left('col-1')]);
+    await store.store([left('col-1'), left('col-2')]); // a stored id: goes through the staging table
+    const rows = await db.query<{ id: string; outcome: string; channel: string | null }>(
+      "SELECT id, outcome, channel FROM events WHERE id LIKE 'col-%' ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { id: 'col-1', outcome: 'abandoned', channel: null },
+      { id: 'col-2', outcome: 'abandoned', channel: null },
+    ]);
+  });
+
   it('rolls back appended rows when the transaction fails', async () => {
     await expect(
       db.write(async (tx) => {
         await tx.append(
           'events_incoming',
-          ['varchar', 'varchar', 'bigint', 'bigint', 'varchar', 'varchar', 'varchar', 'varchar'],
-          [['r', 'contact.started', 1, 1, 'c', null, null, '{}']],
+          ['varchar', 'varchar', 'bigint', 'bigint', ...Array<'varchar'>(10).fill('varchar')],
+          [['r', 'contact.started', 1, 1, 'c', null, null, '{}', null, null, 'voice', null, null, null]],
         );
         throw new Error('boom');
       }),
@@ -64,7 +82,7 @@ describe('EventStore', () => {
   it('recovers rows left in the incoming table', async () => {
     await db.write((tx) =>
       tx.query(
-        "INSERT INTO events_incoming VALUES ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}'), ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}')",
+        "INSERT INTO events_incoming (id, type, at_ms, received_ms, contact_id, agent_id, queue, body) VALUES ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}'), ('r1', 'contact.started', 1, 1, 'c', NULL, NULL, '{}')",
       ),
     );
     const store = new EventStore(db);

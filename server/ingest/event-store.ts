@@ -11,7 +11,25 @@ import type { AppendRow, ColumnKind, Database } from '../db/duckdb.ts';
 
 export type StoreResult = { inserted: StoredEvent[]; duplicates: number };
 
-const COLUMNS: ColumnKind[] = ['varchar', 'varchar', 'bigint', 'bigint', 'varchar', 'varchar', 'varchar', 'varchar'];
+/** id, type, at_ms, received_ms, contact_id, agent_id, queue, body, then the fields KPI queries read as columns. */
+const COLUMNS: ColumnKind[] = [
+  'varchar',
+  'varchar',
+  'bigint',
+  'bigint',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+];
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 type Pending = { events: StoredEvent[]; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
 
@@ -33,6 +51,13 @@ function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRo
     (e.agentId as string | undefined) ?? null,
     (e.queue as string | undefined) ?? null,
     json ?? JSON.stringify(event),
+    // See data/migrations/004_event_columns.sql.
+    text(e.outcome),
+    text(e.reason),
+    text(e.channel),
+    text(e.customerId),
+    text(e.state),
+    text(e.team),
   ];
 }
 

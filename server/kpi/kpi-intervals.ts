@@ -86,15 +86,15 @@ const n = (v: Value | undefined): number => Number(v ?? 0);
 const DIMS = `dims AS (
   SELECT s.contact_id, s.channel,
     CASE WHEN bot.escalated THEN 'hybrid' WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler
-  FROM (SELECT contact_id, arg_min((body->>'channel'), at_ms) AS channel FROM events
+  FROM (SELECT contact_id, arg_min(channel, at_ms) AS channel FROM events
         WHERE type = 'contact.started' AND contact_id IN (SELECT contact_id FROM src) GROUP BY contact_id) s
-  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND (body->>'outcome') = 'escalated') AS escalated
+  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
              FROM events WHERE type IN ('bot.started', 'bot.ended') AND contact_id IN (SELECT contact_id FROM src)
              GROUP BY contact_id) bot USING (contact_id))`;
 const CQ = `cq AS (SELECT DISTINCT contact_id, queue FROM events
   WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM src))`;
 const TEAMS = `teams AS (
-  SELECT agent_id, arg_max((body->>'team'), at_ms) FILTER (WHERE (body->>'team') IS NOT NULL) AS team
+  SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
   FROM events WHERE type = 'agent.state' AND agent_id IN (SELECT agent_id FROM src) GROUP BY agent_id)`;
 
 export async function kpiIntervals(
@@ -194,7 +194,7 @@ export async function kpiIntervals(
 
   await run(
     'contact',
-    `SELECT contact_id, at_ms AS ts, type, (body->>'outcome') AS outcome, coalesce((body->>'reason'), 'other') AS reason
+    `SELECT contact_id, at_ms AS ts, type, outcome, coalesce(reason, 'other') AS reason
      FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ?`,
     range,
     `count(*) FILTER (WHERE type = 'bot.started') AS sessions,
@@ -234,7 +234,7 @@ export async function kpiIntervals(
   await run(
     'answer',
     `WITH q AS (${thresholds}),
-     l AS (SELECT contact_id, queue, agent_id, at_ms, (body->>'outcome') AS outcome FROM events
+     l AS (SELECT contact_id, queue, agent_id, at_ms, outcome FROM events
            WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?),
      e AS (SELECT contact_id, queue, at_ms FROM events
            WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l))
@@ -269,7 +269,7 @@ export async function kpiIntervals(
     `WITH w AS (SELECT id, contact_id, agent_id, at_ms FROM events
            WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (SELECT id, contact_id, agent_id, queue, at_ms FROM events
-           WHERE type = 'queue.left' AND contact_id IN (SELECT contact_id FROM w) AND (body->>'outcome') = 'answered')
+           WHERE type = 'queue.left' AND contact_id IN (SELECT contact_id FROM w) AND outcome = 'answered')
      SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.agent_id) AS agent_id, any_value(w.at_ms) AS ts,
        any_value(w.at_ms) - max(a.at_ms) AS handle_ms, arg_max(a.queue, (a.at_ms, a.id)) AS queue
      FROM w JOIN a ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
@@ -330,7 +330,7 @@ export async function kpiIntervals(
   await run(
     'contact',
     `WITH s AS (
-       SELECT contact_id, min(at_ms) AS start_ms, arg_min((body->>'customerId'), at_ms) AS customer
+       SELECT contact_id, min(at_ms) AS start_ms, arg_min(customer_id, at_ms) AS customer
        FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? GROUP BY contact_id),
      n AS (
        SELECT contact_id, start_ms,
@@ -354,16 +354,11 @@ export async function kpiIntervals(
     const result = await db.query<Row>(
       `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start),
        bb AS (SELECT b_start, coalesce(lead(b_start) OVER (ORDER BY b_start), ?) AS b_end FROM b),
-       -- Next-state times from the narrow columns first; the state is read from JSON only for the
-       -- intervals that reach into the range.
-       i0 AS (
-         SELECT id, agent_id, at_ms,
-           coalesce(lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id), ?) AS next_ms
-         FROM events WHERE type = 'agent.state' AND at_ms < ?),
        i AS (
-         SELECT i0.agent_id, i0.at_ms, i0.next_ms, (e.body->>'state') AS state
-         FROM i0 JOIN events e ON e.id = i0.id
-         WHERE i0.next_ms > ? AND e.type = 'agent.state' AND e.at_ms < ?),
+         SELECT agent_id, at_ms, state,
+           coalesce(lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id), ?) AS next_ms
+         FROM events WHERE type = 'agent.state' AND at_ms < ?
+         QUALIFY next_ms > ?),
        src AS (SELECT DISTINCT agent_id FROM i),
        ${TEAMS},
        cut AS (
@@ -375,7 +370,7 @@ export async function kpiIntervals(
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
        FROM cut${key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = cut.agent_id' : ''}
        GROUP BY ALL`,
-      [JSON.stringify(starts), q.to, end, q.to, q.from, q.to, end],
+      [JSON.stringify(starts), q.to, end, q.to, q.from, end],
     );
     for (const r of result) {
       const c = into(Number(r.b_start), (r.k as string | null) ?? null);

@@ -29,7 +29,7 @@ function contactScope(filter: KpiFilter, column: string): { sql: string; params:
   const params: Param[] = [];
   if (filter.channel) {
     parts.push(
-      `${column} IN (SELECT contact_id FROM events WHERE type = 'contact.started' GROUP BY contact_id HAVING arg_min((body->>'channel'), at_ms) = ?)`,
+      `${column} IN (SELECT contact_id FROM events WHERE type = 'contact.started' GROUP BY contact_id HAVING arg_min(channel, at_ms) = ?)`,
     );
     params.push(filter.channel);
   }
@@ -63,7 +63,7 @@ export async function kpiCounters(
          SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
        GROUP BY contact_id),
      bot AS (
-       SELECT contact_id, bool_or(type = 'bot.ended' AND (body->>'outcome') = 'escalated') AS escalated
+       SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
        FROM events WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id)
      SELECT count(*) AS contacts,
        count(*) FILTER (WHERE bot.escalated) AS hybrid,
@@ -82,7 +82,7 @@ export async function kpiCounters(
   // within the horizon; the customer is the one on the contact's earliest start, as the live engine reads it.
   const [fcr] = await db.query<Record<string, Num>>(
     `WITH s AS (
-       SELECT contact_id, min(at_ms) AS start_ms, arg_min((body->>'customerId'), at_ms) AS customer
+       SELECT contact_id, min(at_ms) AS start_ms, arg_min(customer_id, at_ms) AS customer
        FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? GROUP BY contact_id),
      c AS (
        SELECT * FROM s
@@ -109,7 +109,7 @@ export async function kpiCounters(
   c.fcrRepeated = n(fcr?.repeated);
 
   const bots = await db.query<{ type: string; outcome: string | null; reason: string | null; k: number }>(
-    `SELECT type, (body->>'outcome') AS outcome, coalesce((body->>'reason'), 'other') AS reason, count(*) AS k
+    `SELECT type, outcome, coalesce(reason, 'other') AS reason, count(*) AS k
      FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ?${scope.sql}
      GROUP BY ALL`,
     [from, to, ...scope.params],
@@ -144,7 +144,7 @@ export async function kpiCounters(
   const [lefts] = await db.query<Record<string, Num>>(
     `WITH q AS (${qTable}),
      l AS (
-       SELECT id, contact_id, queue, at_ms, (body->>'outcome') AS outcome FROM events
+       SELECT id, contact_id, queue, at_ms, outcome FROM events
        WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?${queueOnly}),
      e AS (
        SELECT contact_id, queue, at_ms FROM events
@@ -190,7 +190,7 @@ export async function kpiCounters(
        SELECT id, contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (
        SELECT id, contact_id, agent_id, queue, at_ms FROM events
-       WHERE type = 'queue.left' AND (body->>'outcome') = 'answered' AND contact_id IN (SELECT contact_id FROM w)),
+       WHERE type = 'queue.left' AND outcome = 'answered' AND contact_id IN (SELECT contact_id FROM w)),
      -- Each wrap-up pairs with its agent's latest answer by (time, event id), as the live engine does.
      paired AS (
        SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.at_ms) - max(a.at_ms) AS handle_ms,
@@ -243,7 +243,7 @@ export async function kpiCounters(
   const end = Math.min(to, now);
   const [occ] = await db.query<Record<string, Num>>(
     `WITH s AS (
-       SELECT at_ms, (body->>'state') AS state,
+       SELECT at_ms, state AS state,
               lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id) AS next_ms
        FROM events WHERE type = 'agent.state'),
      clipped AS (
