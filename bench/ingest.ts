@@ -235,14 +235,18 @@ async function httpRun(
 
 // ---------------------------------------------------------------- in-process reference points
 
-const COLUMNS: ColumnKind[] = ['varchar', 'varchar', 'bigint', 'bigint', 'varchar', 'varchar', 'varchar', 'varchar'];
+const COLUMNS: ColumnKind[] = ['varchar', 'varchar', 'bigint', 'bigint', ...Array<ColumnKind>(10).fill('varchar')];
 
 /** The `events` table definition from the migration, optionally without its primary key. */
 function eventsTableDdl(withKey: boolean): string {
   const sql = readFileSync(join(MIGRATIONS_DIR, '001_events.sql'), 'utf8');
   const ddl = /CREATE TABLE IF NOT EXISTS events \([\s\S]*?\);/.exec(sql)?.[0];
   if (!ddl) throw new Error('could not find the events table in 001_events.sql');
-  return withKey ? ddl : ddl.replace(/\s+PRIMARY KEY/, '');
+  // The columns later migrations add to `events`, so the raw appender writes the rows the server writes.
+  const added = readFileSync(join(MIGRATIONS_DIR, '004_event_columns.sql'), 'utf8').match(
+    /ALTER TABLE events ADD COLUMN [^;]+;/g,
+  );
+  return [withKey ? ddl : ddl.replace(/\s+PRIMARY KEY/, ''), ...(added ?? [])].join('\n');
 }
 
 /** The row the server appends for an event (see rowOf in server/ingest/event-store.ts). */
@@ -257,6 +261,9 @@ function rowOf(e: TandemEvent, receivedMs: number): AppendRow {
     (r.agentId as string | undefined) ?? null,
     (r.queue as string | undefined) ?? null,
     JSON.stringify(e),
+    ...(['outcome', 'reason', 'channel', 'customerId', 'state', 'team'] as const).map((k) =>
+      typeof r[k] === 'string' ? (r[k] as string) : null,
+    ),
   ];
 }
 
