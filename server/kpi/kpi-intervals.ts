@@ -18,6 +18,7 @@ import {
   type KpiSettings,
 } from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
+import { LOOKBACK_MS } from './kpi-sql.ts';
 import { startOfDay } from '../time.ts';
 
 export const INTERVALS = { '15m': 15 * 60_000, '30m': 30 * 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
@@ -87,15 +88,18 @@ const DIMS = `dims AS (
   SELECT s.contact_id, s.channel,
     CASE WHEN bot.escalated THEN 'hybrid' WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler
   FROM (SELECT contact_id, arg_min(channel, at_ms) AS channel FROM events
-        WHERE type = 'contact.started' AND contact_id IN (SELECT contact_id FROM src) GROUP BY contact_id) s
+        WHERE type = 'contact.started' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND contact_id IN (SELECT contact_id FROM src)
+        GROUP BY contact_id) s
   LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
-             FROM events WHERE type IN ('bot.started', 'bot.ended') AND contact_id IN (SELECT contact_id FROM src)
+             FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win)
+               AND contact_id IN (SELECT contact_id FROM src)
              GROUP BY contact_id) bot USING (contact_id))`;
 const CQ = `cq AS (SELECT DISTINCT contact_id, queue FROM events
-  WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM src))`;
+  WHERE type = 'queue.entered' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND contact_id IN (SELECT contact_id FROM src))`;
 const TEAMS = `teams AS (
   SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
-  FROM events WHERE type = 'agent.state' AND agent_id IN (SELECT agent_id FROM src) GROUP BY agent_id)`;
+  FROM events WHERE type = 'agent.state' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND agent_id IN (SELECT agent_id FROM src)
+  GROUP BY agent_id)`;
 
 export async function kpiIntervals(
   db: Database,
@@ -161,6 +165,8 @@ export async function kpiIntervals(
     const needsCq = joinCq !== '' || (family === 'contact' && q.queues !== undefined);
     const ctes = [
       'b AS (SELECT unnest(?::BIGINT[]) AS b_start)',
+      // The look-up window (LOOKBACK_MS around the range) that the contact and agent look-ups keep to.
+      'win AS (SELECT ?::BIGINT AS lo, ?::BIGINT AS hi)',
       `src AS (${src})`,
       ...(needsDims ? [DIMS] : []),
       ...(needsCq ? [CQ] : []),
@@ -171,14 +177,23 @@ export async function kpiIntervals(
       FROM src ASOF JOIN b ON src.ts >= b.b_start${joinDims}${joinCq}${joinTeams}
       WHERE src.ts >= ? AND src.ts < ?${filter.sql}
       GROUP BY ALL`;
-    const result = await db.query<Row>(sql, [JSON.stringify(starts), ...srcParams, q.from, q.to, ...filter.params]);
+    const result = await db.query<Row>(sql, [
+      JSON.stringify(starts),
+      q.from - LOOKBACK_MS,
+      q.to + LOOKBACK_MS,
+      ...srcParams,
+      q.from,
+      q.to,
+      ...filter.params,
+    ]);
     for (const r of result) apply(into(Number(r.b_start), (r.k as string | null) ?? null), r);
   };
 
   await run(
     'contact',
     // Contacts that started in range, at their earliest start (a duplicate start before the range wins).
-    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.started' AND contact_id IN (
+    `SELECT contact_id, min(at_ms) AS ts FROM events
+     WHERE type = 'contact.started' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (
        SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
      GROUP BY contact_id`,
     range,
@@ -237,7 +252,7 @@ export async function kpiIntervals(
      l AS (SELECT contact_id, queue, agent_id, at_ms, outcome FROM events
            WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?),
      e AS (SELECT contact_id, queue, at_ms FROM events
-           WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l))
+           WHERE type = 'queue.entered' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (SELECT contact_id FROM l))
      SELECT l.contact_id, l.at_ms AS ts, l.queue, l.agent_id, l.outcome, l.at_ms - e.at_ms AS wait,
        coalesce(q.sl_ms, ?) AS sl_ms, coalesce(q.short_ms, ?) AS short_ms
      FROM l ASOF LEFT JOIN e ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
@@ -269,7 +284,8 @@ export async function kpiIntervals(
     `WITH w AS (SELECT id, contact_id, agent_id, at_ms FROM events
            WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (SELECT id, contact_id, agent_id, queue, at_ms FROM events
-           WHERE type = 'queue.left' AND contact_id IN (SELECT contact_id FROM w) AND outcome = 'answered')
+           WHERE type = 'queue.left' AND at_ms >= (SELECT lo FROM win)
+             AND contact_id IN (SELECT contact_id FROM w) AND outcome = 'answered')
      SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.agent_id) AS agent_id, any_value(w.at_ms) AS ts,
        any_value(w.at_ms) - max(a.at_ms) AS handle_ms, arg_max(a.queue, (a.at_ms, a.id)) AS queue
      FROM w JOIN a ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
@@ -305,7 +321,8 @@ export async function kpiIntervals(
 
   await run(
     'contact',
-    `SELECT contact_id, min(at_ms) AS ts FROM events WHERE type = 'contact.converted' AND contact_id IN (
+    `SELECT contact_id, min(at_ms) AS ts FROM events
+     WHERE type = 'contact.converted' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (
        SELECT contact_id FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?)
      GROUP BY contact_id`,
     range,
@@ -353,11 +370,12 @@ export async function kpiIntervals(
     const key = byAgent === 'src.agent_id' ? 'i.agent_id' : byAgent === 'tm.team' ? 'tm.team' : 'NULL';
     const result = await db.query<Row>(
       `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start),
+       win AS (SELECT ?::BIGINT AS lo, ?::BIGINT AS hi),
        bb AS (SELECT b_start, coalesce(lead(b_start) OVER (ORDER BY b_start), ?) AS b_end FROM b),
        i AS (
          SELECT agent_id, at_ms, state,
            coalesce(lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id), ?) AS next_ms
-         FROM events WHERE type = 'agent.state' AND at_ms < ?
+         FROM events WHERE type = 'agent.state' AND at_ms >= ? AND at_ms < ?
          QUALIFY next_ms > ?),
        src AS (SELECT DISTINCT agent_id FROM i),
        ${TEAMS},
@@ -370,7 +388,17 @@ export async function kpiIntervals(
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
        FROM cut${key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = cut.agent_id' : ''}
        GROUP BY ALL`,
-      [JSON.stringify(starts), q.to, end, q.to, q.from, end],
+      [
+        JSON.stringify(starts),
+        q.from - LOOKBACK_MS,
+        q.to + LOOKBACK_MS,
+        q.to,
+        end,
+        q.from - LOOKBACK_MS,
+        q.to,
+        q.from,
+        end,
+      ],
     );
     for (const r of result) {
       const c = into(Number(r.b_start), (r.k as string | null) ?? null);

@@ -20,6 +20,14 @@ function inList(column: string, list: readonly string[]): { sql: string; params:
   return { sql: `${column} IN (${list.map(() => '?').join(', ')})`, params: [...list] };
 }
 
+/**
+ * How far before (and after) the range the look-ups of a contact's other events reach: its earliest
+ * start, the queue entry an exit pairs with, the answer a wrap-up pairs with, its bot events, the
+ * agent state in force when the range begins. Contacts are far shorter than a day, and looking
+ * further would make every query read the whole history; the live engine forgets sooner (4 hours).
+ */
+export const LOOKBACK_MS = 24 * 3_600_000;
+
 type Num = number | null;
 const n = (v: Num | undefined): number => Number(v ?? 0);
 
@@ -29,14 +37,17 @@ function contactScope(filter: KpiFilter, column: string): { sql: string; params:
   const params: Param[] = [];
   if (filter.channel) {
     parts.push(
-      `${column} IN (SELECT contact_id FROM events WHERE type = 'contact.started' GROUP BY contact_id HAVING arg_min(channel, at_ms) = ?)`,
+      `${column} IN (SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?
+        GROUP BY contact_id HAVING arg_min(channel, at_ms) = ?)`,
     );
-    params.push(filter.channel);
+    params.push(filter.from - LOOKBACK_MS, filter.to + LOOKBACK_MS, filter.channel);
   }
   if (filter.queues) {
     const q = inList('queue', filter.queues);
-    parts.push(`${column} IN (SELECT contact_id FROM events WHERE type = 'queue.entered' AND ${q.sql})`);
-    params.push(...q.params);
+    parts.push(
+      `${column} IN (SELECT contact_id FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ? AND ${q.sql})`,
+    );
+    params.push(filter.from - LOOKBACK_MS, filter.to + LOOKBACK_MS, ...q.params);
   }
   return { sql: parts.length ? ' AND ' + parts.join(' AND ') : '', params };
 }
@@ -59,19 +70,19 @@ export async function kpiCounters(
   const [contacts] = await db.query<Record<string, Num>>(
     `WITH started AS (
        SELECT contact_id, min(at_ms) AS at FROM events
-       WHERE type = 'contact.started' AND contact_id IN (
+       WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? AND contact_id IN (
          SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
        GROUP BY contact_id),
      bot AS (
        SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
-       FROM events WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id)
+       FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ? GROUP BY contact_id)
      SELECT count(*) AS contacts,
        count(*) FILTER (WHERE bot.escalated) AS hybrid,
        count(*) FILTER (WHERE bot.contact_id IS NOT NULL AND NOT bot.escalated) AS ai,
        count(*) FILTER (WHERE bot.contact_id IS NULL) AS human
      FROM started LEFT JOIN bot USING (contact_id)
      WHERE started.at >= ? AND started.at < ?${scope.sql}`,
-    [from, to, from, to, ...scope.params],
+    [from - LOOKBACK_MS, to, from, to, from - LOOKBACK_MS, to + LOOKBACK_MS, from, to, ...scope.params],
   );
   c.contacts = n(contacts?.contacts);
   c.contactsHybrid = n(contacts?.hybrid);
@@ -148,7 +159,7 @@ export async function kpiCounters(
        WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?${queueOnly}),
      e AS (
        SELECT contact_id, queue, at_ms FROM events
-       WHERE type = 'queue.entered' AND contact_id IN (SELECT contact_id FROM l)),
+       WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ? AND contact_id IN (SELECT contact_id FROM l)),
      p AS (
        SELECT l.outcome, l.at_ms - e.at_ms AS wait,
          coalesce(q.sl_ms, ?) AS sl_ms, coalesce(q.short_ms, ?) AS short_ms
@@ -170,6 +181,8 @@ export async function kpiCounters(
       from,
       to,
       ...queueParam,
+      from - LOOKBACK_MS,
+      to,
       settings.slThresholdSeconds * 1000,
       settings.shortAbandonSeconds * 1000,
       ...channelScope.params,
@@ -190,7 +203,8 @@ export async function kpiCounters(
        SELECT id, contact_id, agent_id, at_ms FROM events WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
      a AS (
        SELECT id, contact_id, agent_id, queue, at_ms FROM events
-       WHERE type = 'queue.left' AND outcome = 'answered' AND contact_id IN (SELECT contact_id FROM w)),
+       WHERE type = 'queue.left' AND outcome = 'answered' AND at_ms >= ? AND at_ms < ?
+         AND contact_id IN (SELECT contact_id FROM w)),
      -- Each wrap-up pairs with its agent's latest answer by (time, event id), as the live engine does.
      paired AS (
        SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.at_ms) - max(a.at_ms) AS handle_ms,
@@ -200,7 +214,7 @@ export async function kpiCounters(
      SELECT count(*) AS handled, sum(handle_ms) AS handle_ms
      FROM paired AS w
      WHERE true${filter.queues ? ` AND ${inList('w.queue', filter.queues).sql}` : ''}${wrapScope.sql}`,
-    [from, to, ...queueParam, ...wrapScope.params],
+    [from, to, from - LOOKBACK_MS, to, ...queueParam, ...wrapScope.params],
   );
   c.handled = n(handled?.handled);
   c.handleMs = n(handled?.handle_ms);
@@ -227,9 +241,10 @@ export async function kpiCounters(
 
   const [conversions] = await db.query<{ k: number }>(
     `SELECT count(*) AS k FROM (
-       SELECT contact_id, min(at_ms) AS first FROM events WHERE type = 'contact.converted'${scope.sql} GROUP BY contact_id)
+       SELECT contact_id, min(at_ms) AS first FROM events
+       WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?${scope.sql} GROUP BY contact_id)
      WHERE first >= ? AND first < ?`,
-    [...scope.params, from, to],
+    [from - LOOKBACK_MS, to, ...scope.params, from, to],
   );
   c.conversions = n(conversions?.k);
   const sales = await db.query<{ currency: string; amount: number }>(
@@ -245,13 +260,13 @@ export async function kpiCounters(
     `WITH s AS (
        SELECT at_ms, state AS state,
               lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id) AS next_ms
-       FROM events WHERE type = 'agent.state'),
+       FROM events WHERE type = 'agent.state' AND at_ms >= ?),
      clipped AS (
        SELECT state, least(coalesce(next_ms, ?), ?) - greatest(at_ms, ?) AS ms FROM s)
      SELECT sum(ms) FILTER (WHERE state IN ('on_contact', 'wrap_up') AND ms > 0) AS busy,
             sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
      FROM clipped`,
-    [end, end, from],
+    [from - LOOKBACK_MS, end, end, from],
   );
   c.busyMs = n(occ?.busy);
   c.availableMs = n(occ?.available);
