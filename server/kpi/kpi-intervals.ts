@@ -30,7 +30,8 @@ export const MAX_BUCKETS = 5000;
 export type IntervalQuery = {
   from: number;
   to: number;
-  interval: IntervalName;
+  /** `'range'`: one interval, the whole range (a filter by agent, team or handler uses this). */
+  interval: IntervalName | 'range';
   by: Dimension;
   timeZone: string;
   /** Any of these queues; an empty list matches nothing. */
@@ -107,7 +108,7 @@ export async function kpiIntervals(
   settings: KpiSettings,
   now = Date.now(),
 ): Promise<IntervalRow[]> {
-  const starts = bucketStarts(q.from, q.to, q.interval, q.timeZone);
+  const starts = q.interval === 'range' ? [q.from] : bucketStarts(q.from, q.to, q.interval, q.timeZone);
   if (starts.length > MAX_BUCKETS) throw new RangeError(`more than ${MAX_BUCKETS} intervals`);
   const ends = new Map(starts.map((s, i) => [s, starts[i + 1] ?? q.to]));
   const rows = new Map<string, IntervalRow>();

@@ -247,6 +247,25 @@ describe('HTTP API', () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it('filters KPIs by handler, agent or team, one at a time', async () => {
+    const range = `from=${T - 4 * 3_600_000}&to=${T + 3_600_000}`;
+    const all = (await (await get(`/api/kpis?${range}`)).json()).counters;
+    const split = { ai: 0, hybrid: 0, human: 0 };
+    for (const h of ['ai', 'hybrid', 'human'] as const) {
+      const res = await get(`/api/kpis?${range}&handler=${h}`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.filter.handler).toBe(h);
+      split[h] = body.counters.contacts;
+    }
+    expect(split).toEqual({ ai: all.contactsAi, hybrid: all.contactsHybrid, human: all.contactsHuman });
+    expect(split.ai + split.hybrid + split.human).toBeGreaterThan(0);
+    const byAgent = (await (await get(`/api/kpis?${range}&agent=t`)).json()).counters;
+    expect(byAgent.handled).toBe(1); // the tie test's wrap-up by agent t
+    const both = await get(`/api/kpis?${range}&handler=ai&agent=t`);
+    expect(both.status).toBe(400);
+  });
+
   it('serves health, the JSON schema and a 404 for unknown API paths', async () => {
     const health = await (await get('/api/health')).json();
     expect(health.status).toBe('ok');

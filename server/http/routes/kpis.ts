@@ -7,7 +7,7 @@ import { isScoped, scopeOf } from '../../auth/principal.ts';
 import { z } from 'zod';
 import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
 import { toKpiSettings } from '../../contract/kpi-settings.ts';
-import { computeKpis, KPI_FORMULAS, settingsFor, SL_VARIANT_FORMULAS } from '../../contract/kpis.ts';
+import { computeKpis, emptyCounters, KPI_FORMULAS, settingsFor, SL_VARIANT_FORMULAS } from '../../contract/kpis.ts';
 import {
   bucketStarts,
   DIMENSIONS,
@@ -44,6 +44,18 @@ const query = z.object({
   queue: z.string().min(1).max(256).optional(),
   channel: z.enum(CHANNELS).optional(),
 });
+
+/** /api/kpis also filters by one of these; they split only the metrics they describe (docs/metrics.md). */
+const rangeQuery = query
+  .extend({
+    handler: z.enum(['ai', 'hybrid', 'human']).optional(),
+    agent: z.string().min(1).max(256).optional(),
+    team: z.string().min(1).max(256).optional(),
+  })
+  .refine((v) => [v.handler, v.agent, v.team].filter((x) => x !== undefined).length <= 1, {
+    message: 'filter by at most one of handler, agent and team',
+    path: ['handler'],
+  });
 
 const intervalQuery = query.extend({
   interval: z.enum(Object.keys(INTERVALS) as [IntervalName, ...IntervalName[]]).default('1h'),
@@ -85,12 +97,34 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
   };
 
   app.get('/api/kpis', allow('kpi:read'), async (c) => {
-    const q = parse(query, c.req.query());
+    const q = parse(rangeQuery, c.req.query());
     const { now, from, to, queues, settings, applied } = resolve(c, q);
-    const counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel }, settings, now);
+    const dimension =
+      q.handler !== undefined ? 'handler' : q.agent !== undefined ? 'agent' : q.team !== undefined ? 'team' : null;
+    let counters;
+    if (dimension) {
+      // The interval engine's split, over one interval: the whole range.
+      const value = q.handler ?? q.agent ?? q.team;
+      const rows = await kpiIntervals(
+        t.db,
+        { from, to, interval: 'range', by: dimension, timeZone: t.config.timeZone, queues, channel: q.channel },
+        settings,
+        now,
+      );
+      counters = rows.find((r) => r.key === value)?.counters ?? emptyCounters();
+    } else {
+      counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel }, settings, now);
+    }
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      filter: { queue: q.queue ?? null, queues: queues ?? null, channel: q.channel ?? null },
+      filter: {
+        queue: q.queue ?? null,
+        queues: queues ?? null,
+        channel: q.channel ?? null,
+        handler: q.handler ?? null,
+        agent: q.agent ?? null,
+        team: q.team ?? null,
+      },
       settings: applied,
       definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
       kpis: computeKpis(counters, applied),
