@@ -1,0 +1,29 @@
+/**
+ * One form's submit: busy while it runs, the server's field errors by field, and a message for the
+ * rest. Pages hold one per form and render `fields[name]` next to each input.
+ */
+import { formErrors } from '$lib/api/api.ts';
+
+export class FormAction {
+  busy = $state(false);
+  fields = $state<Record<string, string>>({});
+  error = $state<string | null>(null);
+
+  constructor(private readonly fieldNames: readonly string[]) {}
+
+  /** Runs `fn`; true when it succeeded. */
+  async run(fn: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.fields = {};
+    this.error = null;
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      ({ fields: this.fields, message: this.error } = formErrors(err, [...this.fieldNames]));
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
