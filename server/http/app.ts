@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Tandem } from '../tandem.ts';
 import type { AppEnv } from './env.ts';
-import { errorBody, HttpError, NotFound, TooManyRequests } from './errors.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { errorBody, HttpError, NotFound, PayloadTooLarge, TooManyRequests } from './errors.ts';
 import { allow } from './middleware/allow.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
@@ -23,6 +24,8 @@ import { webRoutes, type WebHandler } from './routes/web.ts';
 
 export type { WebHandler } from './routes/web.ts';
 
+const SMALL_BODY_BYTES = 64 * 1024;
+
 export type AppOptions = {
   upgradeWebSocket?: UpgradeWebSocket | null;
   web?: WebHandler | null;
@@ -36,6 +39,17 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.use('*', authenticate({ auth: t.auth, trustProxy: t.config.trustProxy }));
   app.use('*', securityHeaders());
   app.use('/api/*', sameOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }));
+  // Every JSON body but the event batches is small; refuse big ones before reading them (sign-in is
+  // open to anyone, and a body is read before its fields can be checked).
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path === '/api/events') return next();
+    return bodyLimit({
+      maxSize: SMALL_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLarge(`body is larger than ${SMALL_BODY_BYTES} bytes`);
+      },
+    })(c, next);
+  });
 
   app.route('/', authRoutes(t));
   app.route('/', adminRoutes(t));

@@ -57,6 +57,11 @@ describe('sign-in and sessions over HTTP', () => {
     expect(audit[0]).toMatchObject({ actor: { kind: 'setup' }, target: 'user:root' });
   });
 
+  it('refuses an oversized body on the open sign-in endpoint without reading it', async () => {
+    const big = await post('/api/auth/login', { username: 'x', password: 'y'.repeat(200_000) });
+    expect(big.status).toBe(413);
+  });
+
   it('answers a wrong password and an unknown user the same way', async () => {
     const wrong = await post('/api/auth/login', { username: 'root', password: 'not the password' });
     const unknown = await post('/api/auth/login', { username: 'nobody', password: 'not the password' });
