@@ -28,9 +28,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import type { StoredEvent, TandemEvent } from '../server/contract/events.ts';
 import type { IngestAck } from '../server/contract/ingest.ts';
-import { openDatabase, type AppendRow, type ColumnKind } from '../server/db/duckdb.ts';
+import { openDatabase } from '../server/db/duckdb.ts';
 import { migrate, MIGRATIONS_DIR } from '../server/db/migrate.ts';
-import { EventStore } from '../server/ingest/event-store.ts';
+import { COLUMNS, EventStore, rowOf } from '../server/ingest/event-store.ts';
 import { Simulator } from '../server/simulator/simulator.ts';
 import { createTandem } from '../server/tandem.ts';
 import { MINUTE } from '../server/time.ts';
@@ -235,8 +235,6 @@ async function httpRun(
 
 // ---------------------------------------------------------------- in-process reference points
 
-const COLUMNS: ColumnKind[] = ['varchar', 'varchar', 'bigint', 'bigint', ...Array<ColumnKind>(10).fill('varchar')];
-
 /** The `events` table definition from the migration, optionally without its primary key. */
 function eventsTableDdl(withKey: boolean): string {
   const sql = readFileSync(join(MIGRATIONS_DIR, '001_events.sql'), 'utf8');
@@ -247,24 +245,6 @@ function eventsTableDdl(withKey: boolean): string {
     /ALTER TABLE events ADD COLUMN [^;]+;/g,
   );
   return [withKey ? ddl : ddl.replace(/\s+PRIMARY KEY/, ''), ...(added ?? [])].join('\n');
-}
-
-/** The row the server appends for an event (see rowOf in server/ingest/event-store.ts). */
-function rowOf(e: TandemEvent, receivedMs: number): AppendRow {
-  const r = e as Record<string, unknown>;
-  return [
-    e.id,
-    e.type,
-    e.at as number,
-    receivedMs,
-    (r.contactId as string | undefined) ?? null,
-    (r.agentId as string | undefined) ?? null,
-    (r.queue as string | undefined) ?? null,
-    JSON.stringify(e),
-    ...(['outcome', 'reason', 'channel', 'customerId', 'state', 'team'] as const).map((k) =>
-      typeof r[k] === 'string' ? (r[k] as string) : null,
-    ),
-  ];
 }
 
 function tempDb(): { path: string; cleanup(): void } {
@@ -291,7 +271,7 @@ async function localRun(stage: LocalStage, events: TandemEvent[][], producers: n
     let seconds: number;
     if (stage === 'appender' || stage === 'appenderPk') {
       const now = Date.now();
-      const rows = events.map((b) => b.map((e) => rowOf(e, now)));
+      const rows = events.map((b) => b.map((event) => rowOf({ event, atMs: event.at as number }, now)));
       const db = await openDatabase(tmp.path);
       try {
         await db.write((tx) => tx.query(eventsTableDdl(stage === 'appenderPk')));

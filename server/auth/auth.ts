@@ -10,7 +10,13 @@ import { AuditLog } from './audit.ts';
 import { Displays } from './displays.ts';
 import { IngestKeys } from './ingest-keys.ts';
 import { burnVerification, verifyPassword } from './passwords.ts';
-import { userScope, type DisplayPrincipal, type KeyPrincipal, type UserPrincipal } from './principal.ts';
+import {
+  userScope,
+  type DisplayPrincipal,
+  type KeyPrincipal,
+  type Principal,
+  type UserPrincipal,
+} from './principal.ts';
 import { Sessions, type Session, type SessionMeta } from './sessions.ts';
 import { LoginThrottle, type ThrottleOptions } from './throttle.ts';
 import { generateToken, hashToken } from './tokens.ts';
@@ -21,6 +27,20 @@ export type Revocation =
   | { kind: 'session'; id: string }
   | { kind: 'display'; id: string }
   | { kind: 'key'; id: string };
+
+/** Whether a revocation ends what this principal was let in with. */
+export function revokes(r: Revocation, p: Principal): boolean {
+  switch (p.kind) {
+    case 'user':
+      return (r.kind === 'user' && r.id === p.id) || (r.kind === 'session' && r.id === p.sessionId);
+    case 'display':
+      return r.kind === 'display' && r.id === p.id;
+    case 'key':
+      return r.kind === 'key' && r.id === p.id;
+    default:
+      return false;
+  }
+}
 
 export type AuthOptions = {
   sessionLifetimeMs: number;
@@ -107,7 +127,7 @@ export class Auth {
   async principalFromSession(token: string): Promise<UserPrincipal | null> {
     const found = await this.sessions.validate(token);
     if (!found) return null;
-    const { user, session } = found;
+    const { user, session, renewed } = found;
     return {
       kind: 'user',
       id: user.id,
@@ -117,6 +137,7 @@ export class Auth {
       scope: userScope(user.roles, user.scopeQueues, user.scopeTeams),
       sessionId: session.id,
       sessionExpiresAt: session.expiresAt,
+      sessionRenewed: renewed,
     };
   }
 

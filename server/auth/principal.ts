@@ -17,6 +17,8 @@ export type UserPrincipal = {
   scope: Scope;
   sessionId: string;
   sessionExpiresAt: number;
+  /** The session's expiry moved on this request: the cookie must follow. */
+  sessionRenewed: boolean;
 };
 export type DisplayPrincipal = { kind: 'display'; id: string; name: string; board: Board; scope: Scope };
 export type KeyPrincipal = {

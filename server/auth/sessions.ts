@@ -36,7 +36,7 @@ export class Sessions {
   }
 
   /** The session and its user for a presented token, or null (unknown, expired, or user disabled). */
-  async validate(token: string): Promise<{ session: Session; user: User } | null> {
+  async validate(token: string): Promise<{ session: Session; user: User; renewed: boolean } | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
     const id = hashToken(token);
     const [row] = await this.db.query<UserRow & { s_created: number; s_expires: number }>(
@@ -52,11 +52,12 @@ export class Sessions {
       return null;
     }
     const session: Session = { id, userId: user.id, createdAt: row.s_created, expiresAt: row.s_expires };
-    if (now >= session.expiresAt - this.lifetimeMs / 2) {
+    const renewed = now >= session.expiresAt - this.lifetimeMs / 2;
+    if (renewed) {
       session.expiresAt = now + this.lifetimeMs;
       await this.db.write((tx) => tx.query('UPDATE sessions SET expires_ms = ? WHERE id = ?', [session.expiresAt, id]));
     }
-    return { session, user };
+    return { session, user, renewed };
   }
 
   async invalidate(sessionId: string): Promise<void> {

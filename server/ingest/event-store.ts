@@ -12,21 +12,12 @@ import type { AppendRow, ColumnKind, Database } from '../db/duckdb.ts';
 export type StoreResult = { inserted: StoredEvent[]; duplicates: number };
 
 /** id, type, at_ms, received_ms, contact_id, agent_id, queue, body, then the fields KPI queries read as columns. */
-const COLUMNS: ColumnKind[] = [
+export const COLUMNS: ColumnKind[] = [
   'varchar',
   'varchar',
   'bigint',
   'bigint',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
-  'varchar',
+  ...Array<ColumnKind>(10).fill('varchar'),
 ];
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -40,7 +31,7 @@ export type EventStoreOptions = {
   onCommitted?: (events: StoredEvent[]) => void;
 };
 
-function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
+export function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
   const e = event as Record<string, unknown>;
   return [
     event.id,

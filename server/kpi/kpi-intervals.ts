@@ -18,8 +18,15 @@ import {
   type KpiSettings,
 } from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
-import { LOOKBACK_MS } from './kpi-sql.ts';
 import { startOfDay } from '../time.ts';
+
+/**
+ * How far before (and after) the range the look-ups of a contact's other events reach: its earliest
+ * start, the queue entry an exit pairs with, the answer a wrap-up pairs with, its bot events, the
+ * agent state in force when the range begins. Contacts are far shorter than a day, and looking
+ * further would make every query read the whole history; the live engine forgets sooner (4 hours).
+ */
+export const LOOKBACK_MS = 24 * 3_600_000;
 
 export const INTERVALS = { '15m': 15 * 60_000, '30m': 30 * 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 export type IntervalName = keyof typeof INTERVALS;

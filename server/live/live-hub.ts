@@ -96,7 +96,7 @@ export class LiveHub {
       ch.lastVersion = -1;
       ch.readCache = null;
       for (const c of ch.clients) c.needsSnapshot = true;
-      this.#tickChannel(ch, true);
+      if (ch.clients.size > 0) this.#tickChannel(ch, true);
     }
   }
 
@@ -112,13 +112,22 @@ export class LiveHub {
    * diffs against: only a tick does, so every change reaches every connected client.
    */
   current(scope: LiveScope | null = null): LiveSnapshot {
-    const key = keyOf(scope);
-    const ch = this.#channels.get(key) ?? new Channel(key === '*' ? null : scope);
+    // Kept, clients or not, so repeated reads of one scope share one snapshot per engine version.
+    const ch = this.#channel(scope);
     if (ch.last && this.#engine.version === ch.lastVersion) return ch.last;
     if (!ch.readCache || ch.readCache.version !== this.#engine.version) {
       ch.readCache = { version: this.#engine.version, snapshot: this.#engine.snapshot(this.#opts.now(), ch.scope) };
     }
     return ch.readCache.snapshot;
+  }
+
+  /**
+   * The queues a scoped viewer may see now: those it names, plus those its teams' agents serve
+   * (known from the live roster); `null` when nothing narrows it.
+   */
+  visibleQueues(scope: LiveScope | null): Set<string> | null {
+    if (!scope || (scope.queues === null && scope.teams === null)) return null;
+    return new Set([...(scope.queues ?? []), ...this.current(scope).queues.map((q) => q.queue)]);
   }
 
   /** Registers a socket; returns a handle to deliver its messages and to remove it. */

@@ -235,6 +235,13 @@ describe('session cookie', () => {
     const app = createApp(tandem);
     try {
       const u = await signedIn(tandem, ['supervisor']);
+      // A fresh session does not move: no cookie on an ordinary request.
+      const fresh = await app.request('/api/auth/me', { headers: { cookie: u.cookie } });
+      expect(fresh.headers.getSetCookie()).toEqual([]);
+      // Less than half the lifetime left: this request slides the session, so the cookie must follow.
+      await tandem.db.write((tx) =>
+        tx.query('UPDATE sessions SET expires_ms = ? WHERE id = ?', [Date.now() + 60_000, u.sessionId]),
+      );
       const res = await app.request('/api/auth/me', { headers: { cookie: u.cookie } });
       const set = res.headers.getSetCookie().find((c) => c.startsWith('tandem_session='));
       expect(set).toMatch(/HttpOnly/);

@@ -20,7 +20,9 @@ const FAILURES = {
  */
 export type Policy = Capability | readonly Capability[] | 'public' | 'signed-in';
 
-function permits(policy: Exclude<Policy, 'public'>, p: Principal): boolean {
+/** Whether a principal passes a policy: the one rule for routes and pages alike. */
+export function permits(policy: Policy, p: Principal): boolean {
+  if (policy === 'public') return true;
   if (policy === 'signed-in') return p.kind === 'user';
   if (typeof policy === 'string') return can(p, policy);
   return policy.some((cap) => can(p, cap));
@@ -28,7 +30,6 @@ function permits(policy: Exclude<Policy, 'public'>, p: Principal): boolean {
 
 export function allow(policy: Policy): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (policy === 'public') return next();
     const p = c.get('principal');
     if (permits(policy, p)) return next();
     if (p.kind === 'anonymous') {

@@ -2,7 +2,7 @@
  * Resolves who is asking, once per request: a Bearer ingest key, else the session cookie, else a
  * display link's cookie. It never rejects; `allow()` on each route decides.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Auth } from '../../auth/auth.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
@@ -10,6 +10,17 @@ import type { AppEnv } from '../env.ts';
 
 export const SESSION_COOKIE = 'tandem_session';
 export const DISPLAY_COOKIE = 'tandem_display';
+
+/** The session cookie, as the lucia-auth.com guide sets it; `Secure` whenever the request came over https. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.get('secure'),
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
 
 export type AuthenticateOptions = {
   auth: Auth;
@@ -33,6 +44,8 @@ export function authenticate({ auth, trustProxy }: AuthenticateOptions): Middlew
     c.set('principal', ANONYMOUS);
     c.set('authFailure', null);
     c.set('authVia', 'none');
+    // The app's built files are public and fetched by the dozen per page: no session look-up for them.
+    if (c.req.path.startsWith('/_app/')) return next();
 
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (bearer) {
@@ -58,18 +71,11 @@ export function authenticate({ auth, trustProxy }: AuthenticateOptions): Middlew
         await next();
         // The session was just extended: move the cookie's expiry with it, or the browser would
         // drop a session the server still honours.
-        const renewed = user.sessionExpiresAt >= Date.now() + auth.sessions.lifetimeMs - 60_000;
         // A route that set or cleared the cookie itself (sign-out, password change) has the last word.
         const routeSetIt = c.res.headers.getSetCookie().some((h) => h.startsWith(`${SESSION_COOKIE}=`));
         const sent = c.env?.outgoing?.headersSent ?? false;
-        if (renewed && !routeSetIt && !sent && !c.req.header('upgrade')) {
-          setCookie(c, SESSION_COOKIE, sessionToken, {
-            httpOnly: true,
-            sameSite: 'Lax',
-            secure: c.get('secure'),
-            path: '/',
-            expires: new Date(user.sessionExpiresAt),
-          });
+        if (user.sessionRenewed && !routeSetIt && !sent && !c.req.header('upgrade')) {
+          setSessionCookie(c, sessionToken, user.sessionExpiresAt);
         }
         return;
       }

@@ -1,6 +1,6 @@
 /** Sign-in, sign-out, who am I, password change and the first-run setup. */
 import { Hono, type Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { capabilitiesOf, type Principal } from '../../auth/principal.ts';
 import { hashToken } from '../../auth/tokens.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
@@ -17,18 +17,8 @@ import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { BadRequest, Forbidden, Unauthorized } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
-import { DISPLAY_COOKIE, SESSION_COOKIE } from '../middleware/authenticate.ts';
+import { DISPLAY_COOKIE, SESSION_COOKIE, setSessionCookie } from '../middleware/authenticate.ts';
 import { jsonBody } from '../validate.ts';
-
-export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: c.get('secure'),
-    path: '/',
-    expires: new Date(expiresAt),
-  });
-}
 
 export function meOf(p: Principal, setupRequired: boolean): Me {
   const capabilities = [...capabilitiesOf(p)] as Capability[];

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { UpgradeWebSocket } from 'hono/ws';
+import { revokes } from '../../auth/auth.ts';
 import { keyPermit } from '../../auth/key-scope.ts';
 import type { KeyPrincipal } from '../../auth/principal.ts';
 import { WS_CLOSE_REVOKED } from '../../contract/auth.ts';
@@ -59,7 +60,7 @@ export function eventRoutes(
         return {
           onOpen(_event, ws) {
             stopListening = t.auth.onRevoke((r) => {
-              if (r.kind === 'key' && r.id === key.id) ws.close(WS_CLOSE_REVOKED, 'ingest key revoked');
+              if (revokes(r, key)) ws.close(WS_CLOSE_REVOKED, 'ingest key revoked');
             });
           },
           onClose() {

@@ -3,7 +3,7 @@
  * per interval and dimension: GET /api/kpis/intervals?…&interval=15m|30m|1h|1d&by=queue|channel|…
  */
 import { Hono, type Context } from 'hono';
-import { isScoped, scopeOf } from '../../auth/principal.ts';
+import { scopeOf } from '../../auth/principal.ts';
 import { z } from 'zod';
 import { CHANNELS, eventTimeMs, LIMITS } from '../../contract/events.ts';
 import { toKpiSettings } from '../../contract/kpi-settings.ts';
@@ -83,10 +83,9 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
       throw new BadRequest('invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
     // A scoped caller's figures cover only their queues: the ones named, plus those their teams
     // serve now (from the live roster).
-    const scope = scopeOf(c.get('principal'));
     let queues = q.queue !== undefined ? [q.queue] : undefined;
-    if (isScoped(scope)) {
-      const allowed = new Set([...(scope.queues ?? []), ...t.hub.current(scope).queues.map((x) => x.queue)]);
+    const allowed = t.hub.visibleQueues(scopeOf(c.get('principal')));
+    if (allowed) {
       if (queues && !allowed.has(queues[0]!)) throw new Forbidden(`queue "${queues[0]}" is outside your scope`);
       queues ??= [...allowed].sort();
     }

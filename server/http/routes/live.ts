@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import { scopeOf, type Principal } from '../../auth/principal.ts';
-import type { Revocation } from '../../auth/auth.ts';
+import { revokes } from '../../auth/auth.ts';
 import { WS_CLOSE_REVOKED } from '../../contract/auth.ts';
 import { clientMessageSchema } from '../../contract/live.ts';
 import type { LiveSocket } from '../../live/live-hub.ts';
@@ -12,20 +12,6 @@ import { allow } from '../middleware/allow.ts';
 import { websocketOrigin } from '../middleware/websocket-origin.ts';
 
 type RawSocket = { bufferedAmount: number; send(data: Buffer, options: { binary: boolean }): void };
-
-/** Whether a revocation ends what this principal was let in with. */
-export function revokes(r: Revocation, p: Principal): boolean {
-  switch (p.kind) {
-    case 'user':
-      return (r.kind === 'user' && r.id === p.id) || (r.kind === 'session' && r.id === p.sessionId);
-    case 'display':
-      return r.kind === 'display' && r.id === p.id;
-    case 'key':
-      return r.kind === 'key' && r.id === p.id;
-    default:
-      return false;
-  }
-}
 
 export function liveRoutes(
   t: Tandem,

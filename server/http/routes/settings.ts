@@ -3,7 +3,7 @@
  * scoped caller only their queues'); admins change them, and the live state is recomputed at once.
  */
 import { Hono, type Context } from 'hono';
-import { actorOf, isScoped, scopeOf } from '../../auth/principal.ts';
+import { actorOf, scopeOf } from '../../auth/principal.ts';
 import { kpiDefaultsUpdate, kpiSettingsUpdate, type KpiSettingsView } from '../../contract/kpi-settings.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
@@ -15,9 +15,8 @@ export function settingsRoutes(t: Tandem): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const visible = (c: Context<AppEnv>, view: KpiSettingsView): KpiSettingsView => {
-    const scope = scopeOf(c.get('principal'));
-    if (!isScoped(scope)) return view;
-    const allowed = new Set([...(scope.queues ?? []), ...t.hub.current(scope).queues.map((q) => q.queue)]);
+    const allowed = t.hub.visibleQueues(scopeOf(c.get('principal')));
+    if (!allowed) return view;
     return { ...view, queues: Object.fromEntries(Object.entries(view.queues).filter(([q]) => allowed.has(q))) };
   };
 

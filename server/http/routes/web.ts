@@ -7,10 +7,9 @@ import { Hono, type Context } from 'hono';
 import { serialize } from 'hono/utils/cookie';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { can } from '../../auth/principal.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
-import { allow, type Policy } from '../middleware/allow.ts';
+import { allow, permits, type Policy } from '../middleware/allow.ts';
 import { DISPLAY_COOKIE } from '../middleware/authenticate.ts';
 import { COMMON_HEADERS } from '../middleware/security-headers.ts';
 
@@ -75,9 +74,7 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
     if (isPage && policy !== 'public' && p.kind === 'anonymous') {
       return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 302);
     }
-    const allowed =
-      policy === 'public' || (policy === 'signed-in' ? p.kind === 'user' : [policy].flat().some((cap) => can(p, cap)));
-    if (isPage && !allowed) {
+    if (isPage && !permits(policy, p)) {
       return c.redirect(`/?denied=${encodeURIComponent(c.req.path)}`, 302);
     }
     return serve(c, web);

@@ -9,10 +9,10 @@ export class FormAction {
   fields = $state<Record<string, string>>({});
   error = $state<string | null>(null);
 
-  constructor(private readonly fieldNames: readonly string[]) {}
+  constructor(private readonly fieldNames: readonly string[] = []) {}
 
-  /** Runs `fn`; true when it succeeded. */
-  async run(fn: () => Promise<void>): Promise<boolean> {
+  /** Runs `fn`; true when it succeeded. A form with several actions names each one's fields. */
+  async run(fn: () => Promise<void>, fieldNames: readonly string[] = this.fieldNames): Promise<boolean> {
     this.busy = true;
     this.fields = {};
     this.error = null;
@@ -20,7 +20,7 @@ export class FormAction {
       await fn();
       return true;
     } catch (err) {
-      ({ fields: this.fields, message: this.error } = formErrors(err, [...this.fieldNames]));
+      ({ fields: this.fields, message: this.error } = formErrors(err, fieldNames));
       return false;
     } finally {
       this.busy = false;
