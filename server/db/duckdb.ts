@@ -74,8 +74,11 @@ export async function openDatabase(path: string): Promise<Database> {
         }
         appender.flushSync();
       } catch (err) {
-        // After a failed flush, closing fails too ("transaction aborted"); report the first, real error.
+        // Discard what the failed flush left buffered: otherwise the appender's finalizer flushes it,
+        // whenever garbage collection runs, into whatever transaction the connection is in by then,
+        // and aborts that one. After a failed flush closing fails too; report the first, real error.
         try {
+          appender.clear();
           appender.closeSync();
         } catch {
           // already failing
