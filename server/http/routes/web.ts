@@ -84,7 +84,9 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
 
 async function serve(c: Context<AppEnv>, web: WebHandler | null, cookies: string[] = []): Promise<Response> {
   if (!web || !c.env?.incoming) {
-    return c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
+    const res = c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
+    for (const cookie of cookies) res.headers.append('set-cookie', cookie);
+    return res;
   }
   const res = c.env.outgoing;
   for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value!);
