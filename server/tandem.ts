@@ -17,6 +17,7 @@ import { MINUTE, startOfDay } from './time.ts';
 import { toKpiSettings, type KpiSettingsView, type Targets } from './contract/kpi-settings.ts';
 import type { QueueKpiSettings } from './contract/kpis.ts';
 import { KpiSettingsStore } from './kpi/kpi-settings-store.ts';
+import { refreshFacts } from './kpi/kpi-facts.ts';
 
 export type Tandem = {
   config: Config;
@@ -28,13 +29,18 @@ export type Tandem = {
   hub: LiveHub;
   /** KPI definitions and targets in force (environment defaults, then the admin's saved ones). */
   kpiSettings: KpiSettingsView;
+  /** The contact center's time zone (TANDEM_TZ until an admin saves another). */
+  readonly timeZone: string;
   /**
    * Saves new KPI settings for the defaults (`queue` null) or one queue (`settings` null removes the
    * queue's own), then rebuilds the live state with them: every figure is recomputed, not just new ones.
    */
   updateKpiSettings(
     queue: string | null,
-    update: { settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number }; targets: Targets } | null,
+    update: {
+      settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number; timeZone?: string };
+      targets: Targets;
+    } | null,
     by: string,
   ): Promise<KpiSettingsView>;
   auth: Auth;
@@ -82,14 +88,37 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
 export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
   const db = await openDatabase(config.dbPath);
   await migrate(db);
-  const settingsStore = new KpiSettingsStore(db, config.kpi);
+  const settingsStore = new KpiSettingsStore(db, { ...config.kpi, timeZone: config.timeZone });
   let kpiSettings = await settingsStore.load();
   const newEngine = () =>
-    new LiveEngine({ timeZone: config.timeZone, settings: toKpiSettings(kpiSettings), demo: config.demo });
+    new LiveEngine({
+      timeZone: kpiSettings.defaults.timeZone,
+      settings: toKpiSettings(kpiSettings),
+      demo: config.demo,
+    });
   let engine = newEngine();
-  const store = new EventStore(db, { onCommitted: (events) => engine.apply(events) });
+  let unrefreshed = false;
+  const store = new EventStore(db, {
+    onCommitted: (events) => {
+      engine.apply(events);
+      unrefreshed ||= events.length > 0;
+    },
+  });
   const recovered = await store.recover();
   if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
+  // The KPI facts catch up with the log before the server answers (a rebuild after an upgrade can take
+  // minutes on a large history), then follow it every second so that queries find little left to do.
+  const facts = await refreshFacts(db);
+  if (facts.events > 0) log.info(facts, 'KPI facts brought up to date');
+  const follower = setInterval(() => {
+    if (!unrefreshed) return;
+    unrefreshed = false;
+    refreshFacts(db).catch((err: unknown) => {
+      unrefreshed = true;
+      log.error({ err }, 'could not refresh the KPI facts');
+    });
+  }, 1000);
+  follower.unref();
   const replayed = await rebuild(db, engine, Date.now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine);
@@ -114,6 +143,9 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     get kpiSettings() {
       return kpiSettings;
     },
+    get timeZone() {
+      return kpiSettings.defaults.timeZone;
+    },
     async updateKpiSettings(queue, update, by) {
       if (update) await settingsStore.save(queue, update.settings, update.targets, by);
       else if (queue !== null) await settingsStore.remove(queue);
@@ -132,6 +164,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);
+      clearInterval(follower);
       hub.stop();
       await store.drain();
       await db.close();

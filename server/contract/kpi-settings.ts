@@ -3,7 +3,8 @@
  * targets that colour the wallboard, as defaults and per queue. Validated at the API edge.
  */
 import { z } from 'zod';
-import { SL_VARIANTS, type KpiSettings, type QueueKpiSettings } from './kpis.ts';
+import { isValidTimeZone } from '../time.ts';
+import { SL_VARIANTS, WEEKDAYS, type KpiSettings, type QueueKpiSettings, type Weekday } from './kpis.ts';
 
 /** KPIs that can carry a target, and which way is good. */
 export const TARGET_DIRECTIONS = {
@@ -50,17 +51,52 @@ export const targetsSchema = z
     }
   });
 
+const clock = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):(00|15|30|45)$|^24:00$/, 'must be a time "HH:MM" on a quarter hour, 00:00 to 24:00');
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
+export const businessHoursSchema = z
+  .object(
+    Object.fromEntries(
+      WEEKDAYS.map((d) => [
+        d,
+        z
+          .array(z.tuple([clock, clock]))
+          .max(8)
+          .optional(),
+      ]),
+    ) as Record<Weekday, z.ZodOptional<z.ZodArray<z.ZodTuple<[typeof clock, typeof clock], null>>>>,
+  )
+  .strict()
+  .superRefine((hours, ctx) => {
+    for (const day of WEEKDAYS) {
+      const spans = [...(hours[day] ?? [])].sort((a, b) => minutes(a[0]) - minutes(b[0]));
+      spans.forEach(([open, close], i) => {
+        if (minutes(close) <= minutes(open))
+          ctx.addIssue({ code: 'custom', path: [day, i], message: 'must close after it opens' });
+        else if (i > 0 && minutes(open) < minutes(spans[i - 1]![1]))
+          ctx.addIssue({ code: 'custom', path: [day, i], message: 'overlaps another opening of the day' });
+      });
+    }
+  });
+
 export const queueSettingsSchema = z
   .object({
     slThresholdSeconds: z.number().min(1).max(3600).optional(),
     shortAbandonSeconds: z.number().min(0).max(600).optional(),
     slVariant: z.enum(SL_VARIANTS).optional(),
+    businessHours: businessHoursSchema.optional(),
   })
   .strict();
 
-/** The defaults may also set the FCR horizon, which is per customer, not per queue. */
+/** The defaults may also set the FCR horizon (per customer, not per queue) and the time zone (one per site). */
 export const defaultSettingsSchema = queueSettingsSchema.extend({
   fcrHorizonDays: z.number().min(1).max(90).optional(),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin')
+    .optional(),
 });
 
 /** PUT /api/settings/kpis/queues/:queue (one queue). */
@@ -86,7 +122,7 @@ export const DEFAULT_TARGETS: Targets = {
 
 /** Everything in force: what GET /api/settings/kpis returns. */
 export type KpiSettingsView = {
-  defaults: QueueKpiSettings & { fcrHorizonDays?: number; targets: Targets };
+  defaults: QueueKpiSettings & { fcrHorizonDays?: number; timeZone: string; targets: Targets };
   queues: Record<string, { settings: Partial<QueueKpiSettings>; targets: Targets }>;
 };
 

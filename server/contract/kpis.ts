@@ -20,8 +20,18 @@ export const SL_VARIANT_FORMULAS: Record<SlVariant, string> = {
   entries: 'answered within threshold / (offered − short abandoned): per queue entry; can pass 100% at range edges',
 };
 
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/**
+ * Opening hours per local weekday as [open, close) pairs of "HH:MM" on quarter hours ("24:00" ends at
+ * midnight); a day that is absent is closed. Absent altogether: open around the clock.
+ */
+export type BusinessHours = Partial<Record<Weekday, [string, string][]>>;
+
 /** The settings one queue's figures are computed with. */
 export type QueueKpiSettings = {
+  /** When the queue is open; history can be limited to it (`hours=business`). */
+  businessHours?: BusinessHours;
   /** Answered within this wait counts towards service level. */
   slThresholdSeconds: number;
   /** Abandons quicker than this are "short" and leave the denominators. */
@@ -31,6 +41,8 @@ export type QueueKpiSettings = {
 
 /** Defaults for every queue, per-queue overrides, and the customer-level FCR horizon. */
 export type KpiSettings = QueueKpiSettings & {
+  /** The contact center's time zone: days, intervals and business hours are local to it. */
+  timeZone?: string;
   /** A contact is not first-contact resolved if the customer starts another within this many days. */
   fcrHorizonDays?: number;
   queues?: Record<string, Partial<QueueKpiSettings>>;
@@ -45,10 +57,11 @@ export function fcrHorizonMs(settings: KpiSettings): number {
 
 /** The settings that apply to a queue: its overrides over the defaults (`null`: the defaults). */
 export function settingsFor(settings: KpiSettings, queue: string | null): QueueKpiSettings {
-  const base = {
+  const base: QueueKpiSettings = {
     slThresholdSeconds: settings.slThresholdSeconds,
     shortAbandonSeconds: settings.shortAbandonSeconds,
     slVariant: settings.slVariant,
+    ...(settings.businessHours ? { businessHours: settings.businessHours } : {}),
   };
   const own = queue === null ? undefined : settings.queues?.[queue];
   return own ? { ...base, ...own } : base;

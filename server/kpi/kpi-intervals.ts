@@ -19,14 +19,7 @@ import {
 } from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
 import { startOfDay } from '../time.ts';
-
-/**
- * How far before (and after) the range the look-ups of a contact's other events reach: its earliest
- * start, the queue entry an exit pairs with, the answer a wrap-up pairs with, its bot events, the
- * agent state in force when the range begins. Contacts are far shorter than a day, and looking
- * further would make every query read the whole history; the live engine forgets sooner (4 hours).
- */
-export const LOOKBACK_MS = 24 * 3_600_000;
+import { LOOKBACK_MS, refreshFacts } from './kpi-facts.ts';
 
 export const INTERVALS = { '15m': 15 * 60_000, '30m': 30 * 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 export type IntervalName = keyof typeof INTERVALS;
@@ -44,6 +37,8 @@ export type IntervalQuery = {
   /** Any of these queues; an empty list matches nothing. */
   queues?: readonly string[];
   channel?: string;
+  /** Count only what happens within these spans (business hours: see business-hours.ts). */
+  open?: readonly (readonly [number, number])[];
 };
 
 export type IntervalRow = { start: number; end: number; key: string | null; counters: KpiCounters };
@@ -67,47 +62,68 @@ export function bucketStarts(from: number, to: number, interval: IntervalName, t
   return kept;
 }
 
-/** Which rows a metric family has, and so which dimensions can split it. */
-type Family = 'contact' | 'queue' | 'answer' | 'agent';
-
-function keyExpr(by: Dimension, family: Family): string | null {
-  switch (by) {
-    case 'none':
-      return 'NULL';
-    case 'channel':
-      return family === 'agent' ? null : 'd.channel';
-    case 'handler':
-      return family === 'agent' ? null : 'd.handler';
-    case 'queue':
-      return family === 'agent' ? null : family === 'contact' ? 'cq.queue' : 'src.queue';
-    case 'agent':
-      return family === 'answer' || family === 'agent' ? 'src.agent_id' : null;
-    case 'team':
-      return family === 'answer' || family === 'agent' ? 'tm.team' : null;
-  }
-}
-
-type Value = number | string | null | string[];
+type Value = number | string | null | string[] | number[];
 type Row = Record<string, Value>;
 const n = (v: Value | undefined): number => Number(v ?? 0);
 
-/** Contacts' channel and handler (from their earliest start and their bot events), for the contacts in `src`. */
-const DIMS = `dims AS (
-  SELECT s.contact_id, s.channel,
-    CASE WHEN bot.escalated THEN 'hybrid' WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler
-  FROM (SELECT contact_id, arg_min(channel, at_ms) AS channel FROM events
-        WHERE type = 'contact.started' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND contact_id IN (SELECT contact_id FROM src)
-        GROUP BY contact_id) s
-  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
-             FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win)
-               AND contact_id IN (SELECT contact_id FROM src)
-             GROUP BY contact_id) bot USING (contact_id))`;
-const CQ = `cq AS (SELECT DISTINCT contact_id, queue FROM events
-  WHERE type = 'queue.entered' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND contact_id IN (SELECT contact_id FROM src))`;
-const TEAMS = `teams AS (
-  SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
-  FROM events WHERE type = 'agent.state' AND at_ms >= (SELECT lo FROM win) AND at_ms < (SELECT hi FROM win) AND agent_id IN (SELECT agent_id FROM src)
-  GROUP BY agent_id)`;
+/** Fact kinds that belong to a queue (split by their own queue, agent and team); the rest belong to the contact. */
+const QUEUE_KINDS = "('queue.entered', 'queue.left', 'wrapup')";
+const ANSWER_KINDS = "('queue.left', 'wrapup')";
+
+/**
+ * Rows are put in their interval through a map from fixed-width slots (`at_ms // width`) to the
+ * interval holding each: a hash join on a small table instead of sorting millions of facts. The
+ * width is the largest that every interval boundary falls on (the range's own start aside): a day in
+ * UTC, an hour or a quarter hour elsewhere, since every time zone in use is offset by whole quarters.
+ */
+function slotMap(
+  starts: readonly number[],
+  to: number,
+  open: readonly (readonly [number, number])[] | undefined,
+): { width: number; slots: number[]; intervals: number[] } {
+  // Business hours open and close on local quarter hours, so slots are at most that wide then.
+  const bounds = [...starts.slice(1), ...(open ?? []).flat().filter((t) => t > starts[0]! && t < to)];
+  const width = [86_400_000, 3_600_000, 900_000, 60_000, 1_000, 1].find(
+    (g) => (!open || g <= 900_000) && bounds.every((s) => s % g === 0),
+  )!;
+  const slots: number[] = [];
+  const intervals: number[] = [];
+  let i = 0;
+  let o = 0;
+  for (let slot = Math.floor(starts[0]! / width); slot * width < to; slot++) {
+    const at = Math.max(slot * width, starts[0]!);
+    while (i + 1 < starts.length && starts[i + 1]! <= at) i++;
+    if (open) {
+      while (o < open.length && open[o]![1] <= at) o++;
+      // A closed slot is left out of the map, and so are the rows in it.
+      if (o === open.length || open[o]![0] > at) continue;
+    }
+    slots.push(slot);
+    intervals.push(starts[i]!);
+    if (slots.length > 1_000_000) throw new RangeError('time zone offsets this irregular need a shorter range');
+  }
+  return { width, slots, intervals };
+}
+
+/** The parts of each interval to count: the interval itself, or its open spans. */
+function segments(
+  starts: readonly number[],
+  to: number,
+  open: readonly (readonly [number, number])[] | undefined,
+): { interval: number; lo: number; hi: number }[] {
+  const out: { interval: number; lo: number; hi: number }[] = [];
+  starts.forEach((start, i) => {
+    const end = starts[i + 1] ?? to;
+    if (!open) out.push({ interval: start, lo: start, hi: end });
+    else
+      for (const [a, b] of open) {
+        const lo = Math.max(a, start);
+        const hi = Math.min(b, end);
+        if (lo < hi) out.push({ interval: start, lo, hi });
+      }
+  });
+  return out;
+}
 
 export async function kpiIntervals(
   db: Database,
@@ -117,6 +133,8 @@ export async function kpiIntervals(
 ): Promise<IntervalRow[]> {
   const starts = q.interval === 'range' ? [q.from] : bucketStarts(q.from, q.to, q.interval, q.timeZone);
   if (starts.length > MAX_BUCKETS) throw new RangeError(`more than ${MAX_BUCKETS} intervals`);
+  if (starts.length === 0) return [];
+  await refreshFacts(db);
   const ends = new Map(starts.map((s, i) => [s, starts[i + 1] ?? q.to]));
   const rows = new Map<string, IntervalRow>();
   const into = (start: number, key: string | null): KpiCounters => {
@@ -125,287 +143,223 @@ export async function kpiIntervals(
     if (!r) rows.set(id, (r = { start, end: ends.get(start)!, key, counters: emptyCounters() }));
     return r.counters;
   };
-  if (starts.length === 0) return [];
-  const range: Param[] = [q.from, q.to];
+  // `interval(col)` is the SQL for the interval start of a time column; `map` the join that gives it.
+  const whole = starts.length === 1 && !q.open;
+  const map = whole ? null : slotMap(starts, q.to, q.open);
+  const mapCte = map ? 'sm AS (SELECT unnest(?::BIGINT[]) AS slot, unnest(?::BIGINT[]) AS b_start)' : null;
+  const mapParams: Param[] = map ? [JSON.stringify(map.slots), JSON.stringify(map.intervals)] : [];
+  const mapJoin = (col: string) => (map ? ` JOIN sm ON sm.slot = ${col} // ${map.width}` : '');
+  const interval = whole ? `${q.from}::BIGINT` : 'sm.b_start';
+  const queues = q.queues ? JSON.stringify(q.queues) : null;
+  const keep = q.by === 'queue' && queues !== null ? ' WHERE list_contains(?::VARCHAR[], k)' : '';
+  const keepParams: Param[] = keep ? [queues] : [];
 
-  // Filters as in kpi-sql.ts: contact metrics by the contact's channel and queues entered, queue
-  // metrics by their own queue (and the contact's channel). Occupancy is never filtered.
-  const list = (xs: readonly string[]) => xs.map(() => '?').join(', ');
-  const byChannel = q.channel ? { sql: ' AND d.channel = ?', params: [q.channel] as Param[] } : { sql: '', params: [] };
-  const byContactQueue = !q.queues
-    ? { sql: '', params: [] as Param[] }
-    : q.queues.length === 0
-      ? { sql: ' AND false', params: [] }
-      : {
-          sql: ` AND src.contact_id IN (SELECT contact_id FROM cq WHERE queue IN (${list(q.queues)}))`,
-          params: [...q.queues] as Param[],
-        };
-  const byOwnQueue = !q.queues
-    ? { sql: '', params: [] as Param[] }
-    : q.queues.length === 0
-      ? { sql: ' AND false', params: [] }
-      : { sql: ` AND src.queue IN (${list(q.queues)})`, params: [...q.queues] as Param[] };
-
-  /**
-   * One family: `src` yields rows with `ts` (the event time the contribution belongs to),
-   * `contact_id` and, by family, `queue` / `agent_id`; rows are grouped by interval and key.
-   */
-  const run = async (
-    family: Family,
-    src: string,
-    srcParams: Param[],
-    select: string,
-    apply: (c: KpiCounters, r: Row) => void,
-  ): Promise<void> => {
-    const key = keyExpr(q.by, family);
-    if (key === null) return;
-    const filter =
-      family === 'agent'
-        ? { sql: '', params: [] }
-        : family === 'contact'
-          ? { sql: byChannel.sql + byContactQueue.sql, params: [...byChannel.params, ...byContactQueue.params] }
-          : { sql: byChannel.sql + byOwnQueue.sql, params: [...byChannel.params, ...byOwnQueue.params] };
-    // A contact that entered two queues counts in both when split by queue, as a filter on either would.
-    const joinCq = key === 'cq.queue' ? ' JOIN cq ON cq.contact_id = src.contact_id' : '';
-    const needsDims = family !== 'agent' && (/\bd\./.test(key + select) || q.channel !== undefined);
-    const joinDims = needsDims ? ' LEFT JOIN dims d ON d.contact_id = src.contact_id' : '';
-    const joinTeams = key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = src.agent_id' : '';
-    const needsCq = joinCq !== '' || (family === 'contact' && q.queues !== undefined);
-    const ctes = [
-      'b AS (SELECT unnest(?::BIGINT[]) AS b_start)',
-      // The look-up window (LOOKBACK_MS around the range) that the contact and agent look-ups keep to.
-      'win AS (SELECT ?::BIGINT AS lo, ?::BIGINT AS hi)',
-      `src AS (${src})`,
-      ...(needsDims ? [DIMS] : []),
-      ...(needsCq ? [CQ] : []),
-      ...(joinTeams ? [TEAMS] : []),
+  // Contacts at their start: the count, the handler split and FCR.
+  {
+    const key = { none: 'NULL', channel: 'c.channel', handler: 'c.handler', queue: 'unnest(c.queues)' }[
+      q.by as 'none' | 'channel' | 'handler' | 'queue'
     ];
-    const sql = `WITH ${ctes.join(',\n')}
-      SELECT b.b_start, ${key} AS k, ${select}
-      FROM src ASOF JOIN b ON src.ts >= b.b_start${joinDims}${joinCq}${joinTeams}
-      WHERE src.ts >= ? AND src.ts < ?${filter.sql}
-      GROUP BY ALL`;
-    const result = await db.query<Row>(sql, [
-      JSON.stringify(starts),
-      q.from - LOOKBACK_MS,
-      q.to + LOOKBACK_MS,
-      ...srcParams,
-      q.from,
-      q.to,
-      ...filter.params,
-    ]);
-    for (const r of result) apply(into(Number(r.b_start), (r.k as string | null) ?? null), r);
-  };
-
-  await run(
-    'contact',
-    // Contacts that started in range, at their earliest start (a duplicate start before the range wins).
-    `SELECT contact_id, min(at_ms) AS ts FROM events
-     WHERE type = 'contact.started' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (
-       SELECT contact_id FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ?)
-     GROUP BY contact_id`,
-    range,
-    `count(*) AS contacts, count(*) FILTER (WHERE d.handler = 'ai') AS ai,
-     count(*) FILTER (WHERE d.handler = 'hybrid') AS hybrid, count(*) FILTER (WHERE d.handler = 'human') AS human`,
-    (c, r) => {
-      c.contacts += n(r.contacts);
-      c.contactsAi += n(r.ai);
-      c.contactsHybrid += n(r.hybrid);
-      c.contactsHuman += n(r.human);
-    },
-  );
-
-  await run(
-    'contact',
-    `SELECT contact_id, at_ms AS ts, type, outcome, coalesce(reason, 'other') AS reason
-     FROM events WHERE type IN ('bot.started', 'bot.ended') AND at_ms >= ? AND at_ms < ?`,
-    range,
-    `count(*) FILTER (WHERE type = 'bot.started') AS sessions,
-     count(*) FILTER (WHERE outcome = 'contained') AS contained,
-     count(*) FILTER (WHERE outcome = 'abandoned') AS bot_abandoned,
-     count(*) FILTER (WHERE outcome = 'escalated') AS escalated,
-     list(reason) FILTER (WHERE outcome = 'escalated') AS reasons`,
-    (c, r) => {
-      c.botSessions += n(r.sessions);
-      c.botContained += n(r.contained);
-      c.botAbandoned += n(r.bot_abandoned);
-      c.botEscalated += n(r.escalated);
-      for (const reason of (r.reasons as string[] | null) ?? []) {
-        c.escalationReasons[reason] = (c.escalationReasons[reason] ?? 0) + 1;
+    if (key !== undefined) {
+      const where: string[] = ['c.start_ms >= ?', 'c.start_ms < ?'];
+      const params: Param[] = [q.from, q.to];
+      if (q.channel !== undefined) {
+        where.push('c.channel = ?');
+        params.push(q.channel);
       }
-    },
-  );
+      if (queues !== null) {
+        where.push('list_has_any(c.queues, ?::VARCHAR[])');
+        params.push(queues);
+      }
+      const result = await db.query<Row>(
+        `WITH ${mapCte ?? 'sm AS (SELECT 1)'}
+         SELECT b, k, count(*) AS contacts, count(*) FILTER (WHERE handler = 'ai') AS ai,
+           count(*) FILTER (WHERE handler = 'hybrid') AS hybrid, count(*) FILTER (WHERE handler = 'human') AS human,
+           count(customer_id) AS fcr_n, count(*) FILTER (WHERE next_start_ms - start_ms <= ?) AS repeated
+         FROM (SELECT ${interval} AS b, ${key} AS k, c.handler, c.customer_id, c.start_ms, c.next_start_ms
+               FROM kpi_contacts c${mapJoin('c.start_ms')} WHERE ${where.join(' AND ')})${keep}
+         GROUP BY ALL`,
+        [...mapParams, fcrHorizonMs(settings), ...params, ...keepParams],
+      );
+      for (const r of result) {
+        const c = into(n(r.b), (r.k as string | null) ?? null);
+        c.contacts += n(r.contacts);
+        c.contactsAi += n(r.ai);
+        c.contactsHybrid += n(r.hybrid);
+        c.contactsHuman += n(r.human);
+        c.fcrContacts += n(r.fcr_n);
+        c.fcrRepeated += n(r.repeated);
+      }
+    }
+  }
 
-  await run(
-    'queue',
-    `SELECT contact_id, at_ms AS ts, queue FROM events WHERE type = 'queue.entered' AND at_ms >= ? AND at_ms < ?`,
-    range,
-    'count(*) AS offered',
-    (c, r) => {
-      c.offered += n(r.offered);
-    },
-  );
-
-  // Queue exits paired with their entry; thresholds per queue as settingsFor gives them.
-  const overrides = Object.keys(settings.queues ?? {}).map((queue) => {
-    const s = settingsFor(settings, queue);
-    return [queue, s.slThresholdSeconds * 1000, s.shortAbandonSeconds * 1000] as const;
-  });
-  const thresholds = overrides.length
-    ? `SELECT * FROM (VALUES ${overrides.map(() => '(?, ?::BIGINT, ?::BIGINT)').join(', ')}) v(queue, sl_ms, short_ms)`
-    : 'SELECT NULL::VARCHAR AS queue, NULL::BIGINT AS sl_ms, NULL::BIGINT AS short_ms WHERE false';
-  await run(
-    'answer',
-    `WITH q AS (${thresholds}),
-     l AS (SELECT contact_id, queue, agent_id, at_ms, outcome FROM events
-           WHERE type = 'queue.left' AND at_ms >= ? AND at_ms < ?),
-     e AS (SELECT contact_id, queue, at_ms FROM events
-           WHERE type = 'queue.entered' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (SELECT contact_id FROM l))
-     SELECT l.contact_id, l.at_ms AS ts, l.queue, l.agent_id, l.outcome, l.at_ms - e.at_ms AS wait,
-       coalesce(q.sl_ms, ?) AS sl_ms, coalesce(q.short_ms, ?) AS short_ms
-     FROM l ASOF LEFT JOIN e ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
-     LEFT JOIN q ON q.queue = l.queue`,
-    [...overrides.flat(), ...range, settings.slThresholdSeconds * 1000, settings.shortAbandonSeconds * 1000],
-    `count(*) FILTER (WHERE outcome = 'answered') AS answered,
-     count(*) FILTER (WHERE outcome = 'answered' AND wait IS NOT NULL) AS answered_with_wait,
-     sum(wait) FILTER (WHERE outcome = 'answered') AS answered_wait_ms,
-     count(*) FILTER (WHERE outcome = 'answered' AND wait <= sl_ms) AS within,
-     count(*) FILTER (WHERE wait <= sl_ms) AS exits_within,
-     count(*) FILTER (WHERE outcome = 'abandoned' AND wait < short_ms) AS short_abandoned,
-     count(*) FILTER (WHERE outcome = 'abandoned' AND (wait IS NULL OR wait >= short_ms)) AS abandoned,
-     count(*) FILTER (WHERE outcome = 'transferred') AS transferred`,
-    (c, r) => {
-      c.answered += n(r.answered);
-      c.answeredWithWait += n(r.answered_with_wait);
-      c.answeredWaitMs += n(r.answered_wait_ms);
-      c.answeredWithinThreshold += n(r.within);
-      c.exitsWithinThreshold += n(r.exits_within);
-      c.shortAbandoned += n(r.short_abandoned);
-      c.abandoned += n(r.abandoned);
-      c.transferred += n(r.transferred);
-    },
-  );
-
-  // Each wrap-up pairs with its agent's latest answer by (time, event id), as in kpi-sql.ts.
-  await run(
-    'answer',
-    `WITH w AS (SELECT id, contact_id, agent_id, at_ms FROM events
-           WHERE type = 'wrapup.completed' AND at_ms >= ? AND at_ms < ?),
-     a AS (SELECT id, contact_id, agent_id, queue, at_ms FROM events
-           WHERE type = 'queue.left' AND at_ms >= (SELECT lo FROM win)
-             AND contact_id IN (SELECT contact_id FROM w) AND outcome = 'answered')
-     SELECT w.id, any_value(w.contact_id) AS contact_id, any_value(w.agent_id) AS agent_id, any_value(w.at_ms) AS ts,
-       any_value(w.at_ms) - max(a.at_ms) AS handle_ms, arg_max(a.queue, (a.at_ms, a.id)) AS queue
-     FROM w JOIN a ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
-     GROUP BY w.id`,
-    range,
-    'count(*) AS handled, sum(handle_ms) AS handle_ms',
-    (c, r) => {
-      c.handled += n(r.handled);
-      c.handleMs += n(r.handle_ms);
-    },
-  );
-
-  await run(
-    'contact',
-    `SELECT contact_id, at_ms AS ts, TRY_CAST((body->>'csat') AS INTEGER) AS csat,
-       TRY_CAST((body->>'nps') AS INTEGER) AS nps, TRY_CAST((body->>'resolved') AS BOOLEAN) AS resolved
-     FROM events WHERE type = 'survey.completed' AND at_ms >= ? AND at_ms < ?`,
-    range,
-    `count(csat) AS csat_n, count(*) FILTER (WHERE csat >= 4) AS csat_top2, sum(csat) AS csat_sum,
-     count(nps) AS nps_n, count(*) FILTER (WHERE nps >= 9) AS promoters, count(*) FILTER (WHERE nps <= 6) AS detractors,
-     count(resolved) AS resolved_n, count(*) FILTER (WHERE resolved) AS resolved_yes`,
-    (c, r) => {
-      c.csatResponses += n(r.csat_n);
-      c.csatTop2 += n(r.csat_top2);
-      c.csatSum += n(r.csat_sum);
-      c.npsResponses += n(r.nps_n);
-      c.npsPromoters += n(r.promoters);
-      c.npsDetractors += n(r.detractors);
-      c.resolvedResponses += n(r.resolved_n);
-      c.resolvedYes += n(r.resolved_yes);
-    },
-  );
-
-  await run(
-    'contact',
-    `SELECT contact_id, min(at_ms) AS ts FROM events
-     WHERE type = 'contact.converted' AND at_ms >= (SELECT lo FROM win) AND contact_id IN (
-       SELECT contact_id FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?)
-     GROUP BY contact_id`,
-    range,
-    'count(*) AS conversions',
-    (c, r) => {
-      c.conversions += n(r.conversions);
-    },
-  );
-  await run(
-    'contact',
-    `SELECT contact_id, at_ms AS ts, (body->>'currency') AS currency, CAST((body->>'amount') AS DOUBLE) AS amount
-     FROM events WHERE type = 'contact.converted' AND at_ms >= ? AND at_ms < ?`,
-    range,
-    `list(currency) AS currencies, list(amount) AS amounts`,
-    (c, r) => {
-      const currencies = (r.currencies as string[] | null) ?? [];
-      const amounts = (r.amounts as unknown as number[] | null) ?? [];
-      currencies.forEach((cur, i) => (c.sales[cur] = addMoney(c.sales[cur] ?? 0, amounts[i]!)));
-    },
-  );
-
-  await run(
-    'contact',
-    `WITH s AS (
-       SELECT contact_id, min(at_ms) AS start_ms, arg_min(customer_id, at_ms) AS customer
-       FROM events WHERE type = 'contact.started' AND at_ms >= ? AND at_ms < ? GROUP BY contact_id),
-     n AS (
-       SELECT contact_id, start_ms,
-         lead(start_ms) OVER (PARTITION BY customer ORDER BY start_ms, contact_id) AS next_ms
-       FROM s WHERE customer IS NOT NULL)
-     SELECT contact_id, start_ms AS ts, coalesce(next_ms - start_ms <= ?, false) AS repeated FROM n`,
-    // Only starts within a horizon of the range can be a range contact's start or its successor.
-    [q.from - fcrHorizonMs(settings), q.to + fcrHorizonMs(settings), fcrHorizonMs(settings)],
-    'count(*) AS eligible, count(*) FILTER (WHERE repeated) AS repeated',
-    (c, r) => {
-      c.fcrContacts += n(r.eligible);
-      c.fcrRepeated += n(r.repeated);
-    },
-  );
+  // Every other contribution, from the facts, summed per kind and outcome and turned into counters
+  // here. A dimension that cannot split a kind leaves it out.
+  {
+    const where: string[] = ['f.at_ms >= ?', 'f.at_ms < ?'];
+    const params: Param[] = [q.from, q.to];
+    let key: string;
+    let teams = '';
+    const teamParams: Param[] = [];
+    switch (q.by) {
+      case 'none':
+      case 'channel':
+      case 'handler':
+        key = q.by === 'none' ? 'NULL' : `f.${q.by}`;
+        break;
+      case 'queue':
+        // A contact's own metrics count under every queue it entered, as a filter on either would.
+        key = `unnest(CASE WHEN f.kind IN ${QUEUE_KINDS} THEN [f.queue] ELSE f.queues END)`;
+        break;
+      case 'agent':
+        key = 'f.agent_id';
+        where.push(`f.kind IN ${ANSWER_KINDS}`);
+        break;
+      case 'team':
+        key = 'tm.team';
+        where.push(`f.kind IN ${ANSWER_KINDS}`);
+        // An agent's team is the latest one its states name within a day of the range.
+        teams = ` LEFT JOIN (SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
+                   FROM kpi_agent_states WHERE at_ms >= ? AND at_ms < ? GROUP BY agent_id) tm ON tm.agent_id = f.agent_id`;
+        teamParams.push(q.from - LOOKBACK_MS, q.to + LOOKBACK_MS);
+        break;
+    }
+    if (q.channel !== undefined) {
+      where.push('f.channel = ?');
+      params.push(q.channel);
+    }
+    if (queues !== null) {
+      where.push(
+        `CASE WHEN f.kind IN ${QUEUE_KINDS} THEN list_contains(?::VARCHAR[], f.queue) ELSE list_has_any(f.queues, ?::VARCHAR[]) END`,
+      );
+      params.push(queues, queues);
+    }
+    // Thresholds per queue as settingsFor gives them; the defaults for every other queue.
+    const overrides = Object.keys(settings.queues ?? {}).map((queue) => {
+      const s = settingsFor(settings, queue);
+      return [queue, s.slThresholdSeconds * 1000, s.shortAbandonSeconds * 1000] as const;
+    });
+    const threshold = (i: 1 | 2, fallback: number): { sql: string; params: Param[] } =>
+      overrides.length
+        ? {
+            sql: `CASE f.queue ${overrides.map(() => 'WHEN ? THEN ?::BIGINT').join(' ')} ELSE ?::BIGINT END`,
+            params: [...overrides.flatMap((o) => [o[0], o[i]]), fallback],
+          }
+        : { sql: '?::BIGINT', params: [fallback] };
+    const sl = threshold(1, settings.slThresholdSeconds * 1000);
+    const short = threshold(2, settings.shortAbandonSeconds * 1000);
+    const result = await db.query<Row>(
+      `WITH ${mapCte ?? 'sm AS (SELECT 1)'},
+       x AS (
+         SELECT ${interval} AS b, ${key} AS k, f.kind, f.outcome,
+           CASE WHEN f.kind = 'bot.ended' AND f.outcome = 'escalated' THEN f.reason END AS reason,
+           f.currency, f.wait_ms, f.handle_ms, f.csat, f.nps, f.resolved, f.first_conversion, f.amount,
+           f.wait_ms <= ${sl.sql} AS within, f.wait_ms < ${short.sql} AS short
+         FROM kpi_facts f${mapJoin('f.at_ms')}${teams}
+         WHERE ${where.join(' AND ')})
+       SELECT b, k, kind, outcome, reason, currency, count(*) AS n,
+         count(wait_ms) AS waits, sum(wait_ms) AS wait_ms, count(*) FILTER (WHERE within) AS within,
+         count(*) FILTER (WHERE short) AS short, sum(handle_ms) AS handle_ms,
+         count(csat) AS csat_n, count(*) FILTER (WHERE csat >= 4) AS csat_top2, sum(csat) AS csat_sum,
+         count(nps) AS nps_n, count(*) FILTER (WHERE nps >= 9) AS promoters, count(*) FILTER (WHERE nps <= 6) AS detractors,
+         count(resolved) AS resolved_n, count(*) FILTER (WHERE resolved) AS resolved_yes,
+         count(*) FILTER (WHERE first_conversion) AS conversions,
+         -- Money in whole ten-thousandths, so that no order of addition changes a total (as addMoney).
+         sum(round(amount * 10000)::HUGEINT)::DOUBLE AS amount_e4
+       FROM x${keep}
+       GROUP BY ALL`,
+      [...mapParams, ...sl.params, ...short.params, ...teamParams, ...params, ...keepParams],
+    );
+    for (const r of result) {
+      const c = into(n(r.b), (r.k as string | null) ?? null);
+      const count = n(r.n);
+      switch (r.kind) {
+        case 'bot.started':
+          c.botSessions += count;
+          break;
+        case 'bot.ended':
+          if (r.outcome === 'contained') c.botContained += count;
+          else if (r.outcome === 'abandoned') c.botAbandoned += count;
+          else if (r.outcome === 'escalated') {
+            c.botEscalated += count;
+            const reason = r.reason as string;
+            c.escalationReasons[reason] = (c.escalationReasons[reason] ?? 0) + count;
+          }
+          break;
+        case 'queue.entered':
+          c.offered += count;
+          break;
+        case 'queue.left':
+          c.exitsWithinThreshold += n(r.within);
+          if (r.outcome === 'answered') {
+            c.answered += count;
+            c.answeredWithWait += n(r.waits);
+            c.answeredWaitMs += n(r.wait_ms);
+            c.answeredWithinThreshold += n(r.within);
+          } else if (r.outcome === 'abandoned') {
+            // An abandon without a known wait is not short.
+            c.shortAbandoned += n(r.short);
+            c.abandoned += count - n(r.short);
+          } else if (r.outcome === 'transferred') c.transferred += count;
+          break;
+        case 'wrapup':
+          c.handled += count;
+          c.handleMs += n(r.handle_ms);
+          break;
+        case 'survey':
+          c.csatResponses += n(r.csat_n);
+          c.csatTop2 += n(r.csat_top2);
+          c.csatSum += n(r.csat_sum);
+          c.npsResponses += n(r.nps_n);
+          c.npsPromoters += n(r.promoters);
+          c.npsDetractors += n(r.detractors);
+          c.resolvedResponses += n(r.resolved_n);
+          c.resolvedYes += n(r.resolved_yes);
+          break;
+        case 'conversion': {
+          c.conversions += n(r.conversions);
+          const currency = r.currency as string;
+          c.sales[currency] = addMoney(c.sales[currency] ?? 0, n(r.amount_e4) / 10_000);
+          break;
+        }
+      }
+    }
+  }
 
   // Occupancy: agent state intervals (to the next state, or now), cut at interval boundaries.
-  const byAgent = keyExpr(q.by, 'agent');
-  if (byAgent !== null) {
+  const segs = segments(starts, q.to, q.open);
+  if ((q.by === 'none' || q.by === 'agent' || q.by === 'team') && segs.length > 0) {
     const end = Math.min(q.to, now);
-    const key = byAgent === 'src.agent_id' ? 'i.agent_id' : byAgent === 'tm.team' ? 'tm.team' : 'NULL';
+    const key = q.by === 'agent' ? 'cut.agent_id' : q.by === 'team' ? 'tm.team' : 'NULL';
     const result = await db.query<Row>(
-      `WITH b AS (SELECT unnest(?::BIGINT[]) AS b_start),
-       win AS (SELECT ?::BIGINT AS lo, ?::BIGINT AS hi),
-       bb AS (SELECT b_start, coalesce(lead(b_start) OVER (ORDER BY b_start), ?) AS b_end FROM b),
+      `WITH bb AS (SELECT unnest(?::BIGINT[]) AS b_start, unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi),
        i AS (
-         SELECT agent_id, at_ms, state,
-           coalesce(lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id), ?) AS next_ms
-         FROM events WHERE type = 'agent.state' AND at_ms >= ? AND at_ms < ?
-         QUALIFY next_ms > ?),
-       src AS (SELECT DISTINCT agent_id FROM i),
-       ${TEAMS},
+         SELECT agent_id, at_ms, state, coalesce(next_ms, ?) AS next_ms FROM kpi_agent_states
+         WHERE at_ms >= ? AND at_ms < ? AND coalesce(next_ms, ?) > ?),
        cut AS (
          SELECT bb.b_start, i.agent_id, i.state,
-           least(i.next_ms, bb.b_end, ?) - greatest(i.at_ms, bb.b_start) AS ms
-         FROM i JOIN bb ON i.at_ms < bb.b_end AND i.next_ms > bb.b_start)
-       SELECT cut.b_start, ${key.replace('i.agent_id', 'cut.agent_id')} AS k,
+           least(i.next_ms, bb.hi, ?) - greatest(i.at_ms, bb.lo) AS ms
+         FROM i JOIN bb ON i.at_ms < bb.hi AND i.next_ms > bb.lo)
+       SELECT cut.b_start, ${key} AS k,
          sum(ms) FILTER (WHERE state IN ('on_contact', 'wrap_up') AND ms > 0) AS busy,
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
-       FROM cut${key === 'tm.team' ? ' LEFT JOIN teams tm ON tm.agent_id = cut.agent_id' : ''}
+       FROM cut${
+         q.by === 'team'
+           ? ` LEFT JOIN (SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
+                 FROM kpi_agent_states WHERE at_ms >= ? AND at_ms < ? GROUP BY agent_id) tm ON tm.agent_id = cut.agent_id`
+           : ''
+       }
        GROUP BY ALL`,
       [
-        JSON.stringify(starts),
-        q.from - LOOKBACK_MS,
-        q.to + LOOKBACK_MS,
-        q.to,
+        JSON.stringify(segs.map((x) => x.interval)),
+        JSON.stringify(segs.map((x) => x.lo)),
+        JSON.stringify(segs.map((x) => x.hi)),
         end,
         q.from - LOOKBACK_MS,
         q.to,
+        end,
         q.from,
         end,
+        ...(q.by === 'team' ? [q.from - LOOKBACK_MS, q.to + LOOKBACK_MS] : []),
       ],
     );
     for (const r of result) {

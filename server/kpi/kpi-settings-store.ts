@@ -25,7 +25,7 @@ function parse<T>(text: string, schema: { safeParse(v: unknown): { success: bool
 export class KpiSettingsStore {
   constructor(
     private readonly db: Database,
-    private readonly envDefaults: QueueKpiSettings,
+    private readonly envDefaults: QueueKpiSettings & { timeZone: string },
   ) {}
 
   async load(): Promise<KpiSettingsView> {
@@ -44,7 +44,7 @@ export class KpiSettingsStore {
   /** Saves the settings of one scope (`null` = the defaults); replaces what was there. */
   async save(
     queue: string | null,
-    settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number },
+    settings: Partial<QueueKpiSettings> & { fcrHorizonDays?: number; timeZone?: string },
     targets: Targets,
     by: string,
   ): Promise<void> {

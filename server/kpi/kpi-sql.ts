@@ -14,6 +14,8 @@ export type KpiFilter = {
   /** Any of these queues; an empty list matches nothing (a scope that allows no queue). */
   queues?: readonly string[];
   channel?: string;
+  /** Count only what happens within these spans (business hours). */
+  open?: readonly (readonly [number, number])[];
 };
 
 export async function kpiCounters(

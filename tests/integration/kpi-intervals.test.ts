@@ -10,6 +10,7 @@ import { EventStore } from '../../server/ingest/event-store.ts';
 import { Ingest } from '../../server/ingest/ingest.ts';
 import { bucketStarts, kpiIntervals, type Dimension } from '../../server/kpi/kpi-intervals.ts';
 import { kpiCounters } from '../../server/kpi/kpi-sql.ts';
+import { openSpans } from '../../server/kpi/business-hours.ts';
 import { Simulator } from '../../server/simulator/simulator.ts';
 
 const TZ = 'Europe/Berlin';
@@ -99,5 +100,42 @@ describe('KPI intervals', () => {
       expect(all.availableMs, by).toBe(whole.availableMs);
       expect(all.contacts, by).toBe(0); // contacts are not an agent's
     }
+  });
+
+  it('counts only business hours when asked, in local time on a DST day, occupancy included', async () => {
+    // Sunday 25 October: open 01:00–02:30 and 08:15–11:45 local. 02:30 happens twice that night (clocks go
+    // back at 03:00); a wall time that happens twice means its first time, as Temporal's "compatible" does.
+    const hours = {
+      sun: [
+        ['01:00', '02:30'],
+        ['08:15', '11:45'],
+      ],
+    } as Parameters<typeof openSpans>[2];
+    const open = openSpans(dayStart, to, hours, TZ);
+    expect(open.map(([a, b]) => (b - a) / 60_000)).toEqual([90, 210]);
+    const quarters = await kpiIntervals(
+      db,
+      { from: dayStart, to, interval: '15m', by: 'none', timeZone: TZ },
+      settings,
+      to,
+    );
+    const inside = quarters.filter((r) => open.some(([a, b]) => r.start >= a && r.end <= b));
+    expect(inside).toHaveLength(20);
+    const business = await kpiCounters(db, { from: dayStart, to, open }, settings, to);
+    expect(round(business)).toEqual(round(sum(inside)));
+    expect(business.contacts).toBeLessThan((await kpiCounters(db, { from: dayStart, to }, settings, to)).contacts);
+    // Hourly rows with business hours hold exactly their open quarters.
+    const hourly = await kpiIntervals(
+      db,
+      { from: dayStart, to, interval: '1h', by: 'none', timeZone: TZ, open },
+      settings,
+      to,
+    );
+    for (const h of hourly) {
+      expect(round(h.counters)).toEqual(round(sum(inside.filter((r) => r.start >= h.start && r.end <= h.end))));
+    }
+    // The 08:00 hour is open from 08:15: its occupancy counts 45 minutes per agent at most.
+    const eight = hourly.find((h) => h.start < open[1]![0] && h.end > open[1]![0])!;
+    expect(eight.counters.busyMs + eight.counters.availableMs).toBeGreaterThan(0);
   });
 });

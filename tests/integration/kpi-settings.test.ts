@@ -86,6 +86,42 @@ describe('KPI settings', () => {
     expect(paths).toEqual(expect.arrayContaining(['settings.slVariant', 'targets.asaSeconds']));
   });
 
+  it('takes business hours and a time zone, and limits history to open hours when asked', async () => {
+    const bad = await put('/api/settings/kpis', {
+      settings: { timeZone: 'Mars/Olympus', businessHours: { mon: [['09:00', '08:00']], fri: [['9:00', '17:00']] } },
+    });
+    expect(bad.status).toBe(400);
+    const details = (await bad.json()).error.details as { path: string; message: string }[];
+    expect(details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['settings.timeZone', 'settings.businessHours.mon.0', 'settings.businessHours.fri.0.0']),
+    );
+    expect(details.find((d) => d.path === 'settings.businessHours.mon.0')?.message).toBe('must close after it opens');
+
+    // Open only during the quarter hour 30–45 minutes ago (local = UTC here), every day of the week.
+    const q = 15 * 60_000;
+    const opens = Math.floor((now - 45 * 60_000) / q) * q;
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const day = [[hhmm(opens), hhmm(opens + q).replace(/^00:00$/, '24:00')]];
+    const week = Object.fromEntries(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, day]));
+    const ok = await put('/api/settings/kpis', { settings: { timeZone: 'UTC', businessHours: week } });
+    expect(ok.status).toBe(200);
+    const range = `from=${opens - 60 * 60_000}&to=${opens + 2 * q}`;
+    const all = await (await server.get(`/api/kpis?${range}`)).json();
+    const business = await (await server.get(`/api/kpis?${range}&hours=business`)).json();
+    expect(business.hours).toBe('business');
+    expect(business.settings.businessHours).toEqual(week);
+    expect(business.counters.contacts).toBeGreaterThan(0);
+    expect(business.counters.contacts).toBeLessThan(all.counters.contacts);
+    const rows = (await (await server.get(`/api/kpis/intervals?${range}&interval=15m`)).json()).rows as {
+      start: string;
+      open: boolean;
+      counters: { contacts: number };
+    }[];
+    expect(rows.filter((r) => r.open).map((r) => Date.parse(r.start))).toEqual([opens]);
+    expect(rows.find((r) => r.open)!.counters.contacts).toBe(business.counters.contacts);
+    await put('/api/settings/kpis', { settings: { timeZone: 'UTC' } });
+  });
+
   it('shows a scoped supervisor only the settings of their queues, and keeps settings across a restart', async () => {
     const { cookie } = await signedIn(server.tandem, ['supervisor'], { scopeQueues: ['nowhere'] });
     const seen = await (await fetch(`${server.url}/api/settings/kpis`, { headers: { cookie } })).json();

@@ -19,6 +19,7 @@ import {
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
 import type { Tandem } from '../../tandem.ts';
 import { startOfDay } from '../../time.ts';
+import { openSpans } from '../../kpi/business-hours.ts';
 import type { AppEnv } from '../env.ts';
 import { BadRequest, Forbidden } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
@@ -43,6 +44,8 @@ const query = z.object({
   to: time,
   queue: z.string().min(1).max(256).optional(),
   channel: z.enum(CHANNELS).optional(),
+  /** `business`: count only what happens within business hours (the queue's own, or the defaults). */
+  hours: z.enum(['all', 'business']).default('all'),
 });
 
 /** /api/kpis also filters by one of these; they split only the metrics they describe (docs/metrics.md). */
@@ -77,7 +80,7 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
   /** The range (today so far by default) and the queues a caller may see. */
   const resolve = (c: Context<AppEnv>, q: z.output<typeof query>) => {
     const now = Date.now();
-    const from = q.from ?? startOfDay(now, t.config.timeZone);
+    const from = q.from ?? startOfDay(now, t.timeZone);
     const to = q.to ?? now;
     if (to <= from)
       throw new BadRequest('invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
@@ -92,12 +95,16 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
     const settings = toKpiSettings(t.kpiSettings);
     // One queue is computed with its own definitions; a mix of queues with the defaults.
     const applied = settingsFor(settings, queues?.length === 1 ? queues[0]! : null);
-    return { now, from, to, queues, settings, applied };
+    const open =
+      q.hours === 'business' && applied.businessHours
+        ? openSpans(from, to, applied.businessHours, t.timeZone)
+        : undefined;
+    return { now, from, to, queues, settings, applied, open };
   };
 
   app.get('/api/kpis', allow('kpi:read'), async (c) => {
     const q = parse(rangeQuery, c.req.query());
-    const { now, from, to, queues, settings, applied } = resolve(c, q);
+    const { now, from, to, queues, settings, applied, open } = resolve(c, q);
     const dimension =
       q.handler !== undefined ? 'handler' : q.agent !== undefined ? 'agent' : q.team !== undefined ? 'team' : null;
     let counters;
@@ -106,13 +113,13 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
       const value = q.handler ?? q.agent ?? q.team;
       const rows = await kpiIntervals(
         t.db,
-        { from, to, interval: 'range', by: dimension, timeZone: t.config.timeZone, queues, channel: q.channel },
+        { from, to, interval: 'range', by: dimension, timeZone: t.timeZone, queues, channel: q.channel, open },
         settings,
         now,
       );
       counters = rows.find((r) => r.key === value)?.counters ?? emptyCounters();
     } else {
-      counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel }, settings, now);
+      counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel, open }, settings, now);
     }
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
@@ -124,6 +131,7 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
         agent: q.agent ?? null,
         team: q.team ?? null,
       },
+      hours: q.hours,
       settings: applied,
       definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
       kpis: computeKpis(counters, applied),
@@ -133,8 +141,8 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
 
   app.get('/api/kpis/intervals', allow('kpi:read'), async (c) => {
     const q = parse(intervalQuery, c.req.query());
-    const { now, from, to, queues, settings, applied } = resolve(c, q);
-    const starts = bucketStarts(from, to, q.interval, t.config.timeZone);
+    const { now, from, to, queues, settings, applied, open } = resolve(c, q);
+    const starts = bucketStarts(from, to, q.interval, t.timeZone);
     if (starts.length > MAX_BUCKETS) {
       throw new BadRequest(`invalid query: ${starts.length} intervals; ask for at most ${MAX_BUCKETS}`, [
         { path: 'interval', message: `gives more than ${MAX_BUCKETS} intervals for this range: use a longer one` },
@@ -142,16 +150,18 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
     }
     const rows = await kpiIntervals(
       t.db,
-      { from, to, interval: q.interval, by: q.by, timeZone: t.config.timeZone, queues, channel: q.channel },
+      { from, to, interval: q.interval, by: q.by, timeZone: t.timeZone, queues, channel: q.channel, open },
       settings,
       now,
     );
+    const spans = open ?? openSpans(from, to, applied.businessHours, t.timeZone);
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       interval: q.interval,
       by: q.by,
-      timeZone: t.config.timeZone,
+      timeZone: t.timeZone,
       filter: { queue: q.queue ?? null, queues: queues ?? null, channel: q.channel ?? null },
+      hours: q.hours,
       settings: applied,
       definitions: { ...KPI_FORMULAS, serviceLevel: SL_VARIANT_FORMULAS[applied.slVariant] },
       attribution:
@@ -160,6 +170,8 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
         start: new Date(r.start).toISOString(),
         end: new Date(r.end).toISOString(),
         key: r.key,
+        // Whether the interval overlaps business hours (always, when none are set).
+        open: spans.some(([a, b]) => a < r.end && b > r.start),
         // A split by queue uses each queue's own definitions.
         kpis: computeKpis(r.counters, q.by === 'queue' && r.key !== null ? settingsFor(settings, r.key) : applied),
         counters: r.counters,

@@ -21,7 +21,7 @@ export function metaRoutes(t: Tandem): Hono<AppEnv> {
         version: VERSION,
         uptimeSeconds: Math.round((Date.now() - t.startedAt) / 1000),
         demo: t.config.demo,
-        timeZone: t.config.timeZone,
+        timeZone: t.timeZone,
         database: { path: t.db.path, status: 'ok', events: row?.events ?? 0, contacts: row?.contacts ?? 0 },
         liveClients: t.hub.clientCount,
       });

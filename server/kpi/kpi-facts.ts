@@ -1,0 +1,275 @@
+/**
+ * KPI facts: the stored events turned into contributions that a KPI query only filters and sums
+ * (data/migrations/005_kpi_facts.sql). Pairing an exit with its entry or a wrap-up with its answer,
+ * and finding a contact's channel, handler and queues, happens here once per change instead of on
+ * every request, which is what makes history fast at millions of contacts (docs/metrics.md).
+ *
+ * The facts follow `events` by rowid (the log is append-only): a refresh reads the events added since
+ * the last one, and rewrites the facts of the contacts, agents and customers they touch, in one
+ * transaction with the new watermark, so a crash can never leave them half-updated. Every look-up
+ * keeps to LOOKBACK_MS, the same rule the queries followed before facts existed: a fact is rewritten
+ * when an event within LOOKBACK_MS of it arrives, and pairs with events within LOOKBACK_MS of it.
+ *
+ * `refreshFacts` runs before every KPI query (so an answer includes everything committed before it
+ * was asked) and on a timer in the server (so that queries rarely have anything left to do).
+ */
+import type { Database, Param, WriteTx } from '../db/duckdb.ts';
+
+/** How far a contact's or agent's events are looked up around an event (see docs/metrics.md). */
+export const LOOKBACK_MS = 24 * 3_600_000;
+/** The longest FCR horizon a setting may choose (server/contract/kpi-settings.ts): repeats are found this far. */
+const FCR_MAX_MS = 90 * 86_400_000;
+/** Above this many new events a refresh rebuilds all facts day by day rather than contact by contact. */
+const FULL_REBUILD_EVENTS = 500_000;
+/** How many days of facts a full rebuild writes per step (more is faster, and needs more memory). */
+const REBUILD_DAYS = 3;
+const DAY_MS = 86_400_000;
+
+export type RefreshStats = { events: number; contacts: number; agents: number; full: boolean; ms: number };
+
+/**
+ * Facts per contact from `fx_ev` (events of the contacts being rewritten, over the source window):
+ * the contact's start, channel, handler and queues first, then one fact per counted event. Only
+ * facts inside [?, ?) (the band being rewritten) are inserted: those outside keep what they were
+ * given when an event near them arrived.
+ */
+const DIMS = `CREATE OR REPLACE TEMP TABLE fx_dims AS
+  SELECT c.contact_id, s.start_ms, s.channel, s.customer_id,
+    CASE WHEN s.contact_id IS NULL THEN NULL WHEN bot.escalated THEN 'hybrid'
+         WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler,
+    coalesce(cq.queues, []::VARCHAR[]) AS queues
+  FROM (SELECT DISTINCT contact_id FROM fx_ev) c
+  LEFT JOIN (SELECT contact_id, min(at_ms) AS start_ms, arg_min(channel, at_ms) AS channel,
+               arg_min(customer_id, at_ms) AS customer_id
+             FROM fx_ev WHERE type = 'contact.started' GROUP BY contact_id) s USING (contact_id)
+  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
+             FROM fx_ev WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id) bot USING (contact_id)
+  LEFT JOIN (SELECT contact_id, list(DISTINCT queue ORDER BY queue) AS queues
+             FROM fx_ev WHERE type = 'queue.entered' AND queue IS NOT NULL GROUP BY contact_id) cq USING (contact_id)`;
+
+const INSERT_CONTACTS = `INSERT INTO kpi_contacts
+  SELECT contact_id, start_ms, channel, handler, queues, customer_id, NULL
+  FROM fx_dims WHERE start_ms >= ? AND start_ms < ?`;
+
+const INSERT_FACTS = `INSERT INTO kpi_facts BY NAME
+  WITH
+  bots AS (
+    SELECT contact_id, type AS kind, at_ms, outcome, coalesce(reason, 'other') AS reason
+    FROM fx_ev WHERE type IN ('bot.started', 'bot.ended')),
+  entries AS (
+    SELECT contact_id, 'queue.entered' AS kind, at_ms, queue FROM fx_ev WHERE type = 'queue.entered'),
+  -- Each exit pairs with the latest entry into its queue at or before it. (An ASOF join says the same
+  -- but partitions by contact, which is far slower with a partition per contact.)
+  exits AS (
+    SELECT any_value(l.contact_id) AS contact_id, 'queue.left' AS kind, any_value(l.at_ms) AS at_ms,
+      any_value(l.queue) AS queue, any_value(l.agent_id) AS agent_id, any_value(l.outcome) AS outcome,
+      any_value(l.at_ms) - max(e.at_ms) AS wait_ms
+    FROM (SELECT * FROM fx_ev WHERE type = 'queue.left') l
+    LEFT JOIN (SELECT contact_id, queue, at_ms FROM fx_ev WHERE type = 'queue.entered') e
+      ON l.contact_id = e.contact_id AND l.queue = e.queue AND l.at_ms >= e.at_ms
+    GROUP BY l.id),
+  -- Each wrap-up pairs with its agent's latest answer on the contact by (time, event id).
+  wrapups AS (
+    SELECT any_value(w.contact_id) AS contact_id, 'wrapup' AS kind, any_value(w.at_ms) AS at_ms,
+      any_value(w.agent_id) AS agent_id, arg_max(a.queue, (a.at_ms, a.id)) AS queue,
+      any_value(w.at_ms) - max(a.at_ms) AS handle_ms
+    FROM (SELECT * FROM fx_ev WHERE type = 'wrapup.completed') w
+    JOIN (SELECT * FROM fx_ev WHERE type = 'queue.left' AND outcome = 'answered') a
+      ON a.contact_id = w.contact_id AND a.agent_id = w.agent_id AND a.at_ms <= w.at_ms
+    GROUP BY w.id),
+  surveys AS (
+    SELECT contact_id, 'survey' AS kind, at_ms, TRY_CAST((body->>'csat') AS INTEGER) AS csat,
+      TRY_CAST((body->>'nps') AS INTEGER) AS nps, TRY_CAST((body->>'resolved') AS BOOLEAN) AS resolved
+    FROM fx_ev WHERE type = 'survey.completed'),
+  conversions AS (
+    SELECT contact_id, 'conversion' AS kind, at_ms, (body->>'currency') AS currency,
+      TRY_CAST((body->>'amount') AS DOUBLE) AS amount,
+      row_number() OVER (PARTITION BY contact_id ORDER BY at_ms, id) = 1 AS first_conversion
+    FROM fx_ev WHERE type = 'contact.converted'),
+  f AS (
+    SELECT * FROM bots
+    UNION ALL BY NAME SELECT * FROM entries
+    UNION ALL BY NAME SELECT * FROM exits
+    UNION ALL BY NAME SELECT * FROM wrapups
+    UNION ALL BY NAME SELECT * FROM surveys
+    UNION ALL BY NAME SELECT * FROM conversions)
+  SELECT f.*, d.channel, d.handler, d.queues
+  FROM f JOIN fx_dims d USING (contact_id)
+  WHERE f.at_ms >= ? AND f.at_ms < ?`;
+
+/** Each customer's contacts in start order: the next start is what FCR compares with its horizon. */
+const NEXT_STARTS = (customers: string) => `UPDATE kpi_contacts k SET next_start_ms = n.next_ms
+  FROM (SELECT contact_id, start_ms,
+          lead(start_ms) OVER (PARTITION BY customer_id ORDER BY start_ms, contact_id) AS next_ms
+        FROM kpi_contacts WHERE customer_id IS NOT NULL${customers}) n
+  WHERE k.contact_id = n.contact_id AND k.start_ms = n.start_ms AND k.next_start_ms IS DISTINCT FROM n.next_ms`;
+
+const AGENT_STATES = (agents: string) => `INSERT INTO kpi_agent_states
+  SELECT agent_id, at_ms, id, state, team, lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id)
+  FROM events WHERE type = 'agent.state' AND agent_id IS NOT NULL AND at_ms >= ?${agents}`;
+
+/** The columns facts are made from; the JSON body only where a fact reads it (it is most of a row's size). */
+const EV_COLUMNS = `id, type, at_ms, contact_id, agent_id, queue, outcome, reason, channel, customer_id,
+  CASE WHEN type IN ('survey.completed', 'contact.converted') THEN body END AS body`;
+
+async function one<R>(tx: WriteTx, sql: string, params: Param[] = []): Promise<R> {
+  return (await tx.query(sql, params))[0] as R;
+}
+
+/** Rewrites every fact from every event, a day of facts at a time. */
+async function rebuildAll(tx: WriteTx): Promise<{ contacts: number; agents: number }> {
+  await tx.query('DELETE FROM kpi_contacts');
+  await tx.query('DELETE FROM kpi_facts');
+  await tx.query('DELETE FROM kpi_agent_states');
+  const span = await one<{ lo: number | null; hi: number | null }>(
+    tx,
+    'SELECT min(at_ms) AS lo, max(at_ms) AS hi FROM events WHERE contact_id IS NOT NULL',
+  );
+  if (span.lo !== null && span.hi !== null) {
+    const step = REBUILD_DAYS * DAY_MS;
+    for (let day = Math.floor(span.lo / DAY_MS) * DAY_MS; day <= span.hi; day += step) {
+      // Every contact with an event in the source window: its facts in this day are rewritten.
+      await tx.query(
+        `CREATE OR REPLACE TEMP TABLE fx_ev AS
+         SELECT ${EV_COLUMNS}
+         FROM events WHERE contact_id IS NOT NULL AND at_ms >= ? AND at_ms < ?`,
+        [day - LOOKBACK_MS, day + step + LOOKBACK_MS],
+      );
+      await tx.query(DIMS);
+      await tx.query(INSERT_CONTACTS, [day, day + step]);
+      await tx.query(INSERT_FACTS, [day, day + step]);
+    }
+  }
+  await tx.query(NEXT_STARTS(''));
+  await tx.query(AGENT_STATES(''), [Number.MIN_SAFE_INTEGER]);
+  const n = await one<{ contacts: number; agents: number }>(
+    tx,
+    'SELECT (SELECT count(*) FROM kpi_contacts) AS contacts, (SELECT count(DISTINCT agent_id) FROM kpi_agent_states) AS agents',
+  );
+  return n;
+}
+
+/** Rewrites the facts of the contacts and agents that the events after `after` (a rowid) touch. */
+async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{ contacts: number; agents: number }> {
+  const newRows = 'FROM events WHERE rowid > ? AND rowid <= ?';
+  await tx.query(`CREATE OR REPLACE TEMP TABLE fx_new AS SELECT contact_id, agent_id, type, at_ms ${newRows}`, [
+    after,
+    upTo,
+  ]);
+  const span = await one<{
+    lo: number | null;
+    hi: number | null;
+    alo: number | null;
+    contacts: number;
+    agents: number;
+  }>(
+    tx,
+    `SELECT min(at_ms) FILTER (WHERE contact_id IS NOT NULL) AS lo, max(at_ms) FILTER (WHERE contact_id IS NOT NULL) AS hi,
+       min(at_ms) FILTER (WHERE type = 'agent.state' AND agent_id IS NOT NULL) AS alo,
+       count(DISTINCT contact_id) AS contacts, count(DISTINCT agent_id) FILTER (WHERE type = 'agent.state') AS agents
+     FROM fx_new`,
+  );
+
+  if (span.lo !== null && span.hi !== null) {
+    // The band of facts that the new events can change, and the source window its look-ups need.
+    const bandLo = span.lo - LOOKBACK_MS;
+    const bandHi = span.hi + LOOKBACK_MS + 1;
+    await tx.query(
+      'CREATE OR REPLACE TEMP TABLE fx_dirty AS SELECT DISTINCT contact_id FROM fx_new WHERE contact_id IS NOT NULL',
+    );
+    await tx.query(
+      `CREATE OR REPLACE TEMP TABLE fx_ev AS
+       SELECT ${EV_COLUMNS}
+       FROM events WHERE at_ms >= ? AND at_ms < ? AND contact_id IN (SELECT contact_id FROM fx_dirty)`,
+      [bandLo - LOOKBACK_MS, bandHi + LOOKBACK_MS],
+    );
+    await tx.query(DIMS);
+    const inBand = 'contact_id IN (SELECT contact_id FROM fx_dirty)';
+    await tx.query(`DELETE FROM kpi_contacts WHERE start_ms >= ? AND start_ms < ? AND ${inBand}`, [bandLo, bandHi]);
+    await tx.query(`DELETE FROM kpi_facts WHERE at_ms >= ? AND at_ms < ? AND ${inBand}`, [bandLo, bandHi]);
+    await tx.query(INSERT_CONTACTS, [bandLo, bandHi]);
+    await tx.query(INSERT_FACTS, [bandLo, bandHi]);
+    // A new (or re-dated) start changes its customer's previous contact's FCR too.
+    await tx.query(
+      NEXT_STARTS(
+        ` AND start_ms >= ? AND start_ms < ?
+          AND customer_id IN (SELECT customer_id FROM fx_dims WHERE customer_id IS NOT NULL)`,
+      ),
+      [bandLo - FCR_MAX_MS, bandHi + FCR_MAX_MS],
+    );
+  }
+
+  if (span.alo !== null) {
+    const from = span.alo - LOOKBACK_MS;
+    const agents = ` AND agent_id IN (SELECT DISTINCT agent_id FROM fx_new WHERE type = 'agent.state')`;
+    await tx.query(`DELETE FROM kpi_agent_states WHERE at_ms >= ?${agents}`, [from]);
+    await tx.query(AGENT_STATES(agents), [from]);
+    // The state before the rewritten ones ends where they begin (it may have been the open one).
+    await tx.query(
+      `UPDATE kpi_agent_states s SET next_ms = f.first_ms
+       FROM (SELECT agent_id, min(at_ms) AS first_ms FROM kpi_agent_states WHERE at_ms >= ?${agents} GROUP BY agent_id) f
+       WHERE s.agent_id = f.agent_id AND s.at_ms < ? AND s.at_ms >= ? AND (s.next_ms IS NULL OR s.next_ms > f.first_ms)`,
+      [from, from, from - LOOKBACK_MS * 30],
+    );
+  }
+  return { contacts: span.contacts, agents: span.agents };
+}
+
+async function refresh(db: Database): Promise<RefreshStats> {
+  const t0 = performance.now();
+  return db.write(async (tx) => {
+    const { event_rowid: after } = await one<{ event_rowid: number }>(
+      tx,
+      'SELECT event_rowid FROM kpi_facts_state WHERE id = 1',
+    );
+    const { upTo, n } = await one<{ upTo: number | null; n: number }>(
+      tx,
+      'SELECT max(rowid) AS upTo, count(*) AS n FROM events WHERE rowid > ?',
+      [after],
+    );
+    if (upTo === null || n === 0) return { events: 0, contacts: 0, agents: 0, full: false, ms: performance.now() - t0 };
+    const full = after < 0 || n > FULL_REBUILD_EVENTS;
+    const touched = full ? await rebuildAll(tx) : await refreshSince(tx, after, upTo);
+    await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
+    for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims']) await tx.query(`DROP TABLE IF EXISTS ${t}`);
+    return { events: n, ...touched, full, ms: performance.now() - t0 };
+  });
+}
+
+type Refresher = { running: Promise<RefreshStats> | null; queued: Promise<RefreshStats> | null };
+const refreshers = new WeakMap<Database, Refresher>();
+
+/**
+ * Brings the facts up to date with every event committed before the call. Concurrent callers share
+ * runs: a call made while one runs waits for the next, which starts when that one ends and serves
+ * every caller that arrived meanwhile.
+ */
+export function refreshFacts(db: Database): Promise<RefreshStats> {
+  let r = refreshers.get(db);
+  if (!r) refreshers.set(db, (r = { running: null, queued: null }));
+  const state = r;
+  const start = (): Promise<RefreshStats> => {
+    const run = refresh(db).finally(() => {
+      if (state.running === run) state.running = null;
+    });
+    state.running = run;
+    return run;
+  };
+  if (!state.running) return start();
+  state.queued ??= state.running.then(
+    () => {
+      state.queued = null;
+      return start();
+    },
+    () => {
+      state.queued = null;
+      return start();
+    },
+  );
+  return state.queued;
+}
+
+/** Makes the next refresh rebuild every fact from the events (after a change to how facts are made). */
+export async function resetFacts(db: Database): Promise<void> {
+  await db.write((tx) => tx.query('UPDATE kpi_facts_state SET event_rowid = -1 WHERE id = 1'));
+}
