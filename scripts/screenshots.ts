@@ -1,7 +1,7 @@
 /**
  * Takes the README's screenshots: starts Tandem with demo traffic on a temporary database, opens the
- * wall (signed in), the sign-in page, the admin users page and a display link in Debian's Chromium,
- * and writes PNGs to docs/screenshots/.
+ * wall (signed in), the sign-in page, the admin users and KPI definitions pages and a display link in
+ * Debian's Chromium, and writes PNGs to docs/screenshots/.
  * Run: npx tsx scripts/screenshots.ts  (after npm run build)
  */
 import { chromium, type BrowserContext } from '@playwright/test';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { tempDbPath, testConfig } from '../tests/helpers/server.ts';
 import { chromiumLaunchOptions } from '../tests/helpers/chromium.ts';
 import { startServer } from '../server/server.ts';
+import { DEFAULT_TARGETS } from '../server/contract/kpi-settings.ts';
 
 const out = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 mkdirSync(out, { recursive: true });
@@ -45,6 +46,40 @@ await t.admin.createUser(by, {
 await t.admin.createUser(by, { username: 'l.meyer', displayName: 'Lena Meyer', password, roles: ['executive'] });
 const gone = await t.admin.createUser(by, { username: 'temp.agency', password, roles: ['qa'] });
 await t.admin.updateUser(by, gone.id, { disabled: true });
+// KPI definitions as a contact center might keep them: office hours with a lunch break, and two queues
+// that count differently.
+const split: [string, string][] = [
+  ['08:30', '12:00'],
+  ['13:00', '18:00'],
+];
+await t.updateKpiSettings(
+  null,
+  {
+    settings: {
+      slThresholdSeconds: 20,
+      shortAbandonSeconds: 5,
+      slVariant: 'exits',
+      fcrHorizonDays: 7,
+      timeZone: 'Asia/Shanghai',
+      businessHours: { mon: split, tue: split, wed: split, thu: split, fri: split, sat: [['09:00', '13:00']] },
+    },
+    targets: { ...DEFAULT_TARGETS, ahtSeconds: { target: 300, warn: 360, alert: 480 } },
+  },
+  'screenshots',
+);
+await t.updateKpiSettings(
+  'vip_care',
+  {
+    settings: { slThresholdSeconds: 10, slVariant: 'answeredOnly' },
+    targets: { serviceLevel: { target: 0.9, warn: 0.85, alert: 0.75 } },
+  },
+  'screenshots',
+);
+await t.updateKpiSettings(
+  'tech_support',
+  { settings: { shortAbandonSeconds: 10, businessHours: { sat: [['10:00', '16:00']] } }, targets: {} },
+  'screenshots',
+);
 const { token } = await t.auth.sessions.create(admin.id);
 // Accounts made behind the first-run setup's back: retire its link, or the sign-in page would offer it.
 if (t.auth.setupToken) t.auth.takeSetupToken(t.auth.setupToken);
@@ -72,6 +107,7 @@ try {
   await shoot('wall', '/wall', 'LIVE', { width: 3840, height: 2160, signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');
   await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });
+  await shoot('admin-kpis', '/admin/kpis', 'vip_care', { signedIn: true });
   await shoot('display', server.links.demoDisplay!, 'LIVE');
 } finally {
   await browser.close();

@@ -35,6 +35,7 @@ test('the admin pages and the wall run under the policy', async ({ page, baseURL
   await expect(page.getByRole('dialog')).toBeVisible();
   await page.getByRole('button', { name: 'Close' }).click();
   for (const [link, heading] of [
+    ['KPI definitions', 'KPI definitions'],
     ['Ingest keys', 'Ingest keys'],
     ['Displays', 'Displays'],
     ['Audit log', 'Audit log'],

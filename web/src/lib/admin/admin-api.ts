@@ -12,6 +12,8 @@ import type {
   userCreateRequest,
   userUpdateRequest,
 } from '$contract/auth.ts';
+import type { KpiSettingsView, kpiDefaultsUpdate, kpiSettingsUpdate } from '$contract/kpi-settings.ts';
+import type { LiveSnapshot } from '$contract/live.ts';
 import type { Session } from '$lib/session/session.svelte.ts';
 import type { z } from 'zod';
 
@@ -74,5 +76,27 @@ export class AdminApi {
   }
   verifyAudit(): Promise<AuditCheck> {
     return this.#session.request('/api/admin/audit/verify');
+  }
+
+  /** KPI definitions and targets in force: the defaults and each queue's own. */
+  kpiSettings(): Promise<KpiSettingsView> {
+    return this.#session.request('/api/settings/kpis');
+  }
+  /** Replaces the stored defaults with these (send every setting, not just the changed ones). */
+  saveKpiDefaults(body: z.input<typeof kpiDefaultsUpdate>): Promise<KpiSettingsView> {
+    return this.#session.request('/api/settings/kpis', 'PUT', body);
+  }
+  /** Replaces one queue's own settings and targets; what it leaves out follows the defaults. */
+  saveQueueKpis(queue: string, body: z.input<typeof kpiSettingsUpdate>): Promise<KpiSettingsView> {
+    return this.#session.request(`/api/settings/kpis/queues/${encodeURIComponent(queue)}`, 'PUT', body);
+  }
+  /** The queue goes back to the defaults. */
+  removeQueueKpis(queue: string): Promise<KpiSettingsView> {
+    return this.#session.request(`/api/settings/kpis/queues/${encodeURIComponent(queue)}`, 'DELETE');
+  }
+  /** The queues the live state knows (today and the last day), to suggest names. */
+  async liveQueues(): Promise<string[]> {
+    const live = await this.#session.request<LiveSnapshot>('/api/live');
+    return live.queues.map((q) => q.queue).sort();
   }
 }

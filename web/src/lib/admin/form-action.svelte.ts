@@ -3,6 +3,7 @@
  * rest. Pages hold one per form and render `fields[name]` next to each input.
  */
 import { formErrors } from '$lib/api/api.ts';
+import { tick } from 'svelte';
 
 export class FormAction {
   busy = $state(false);
@@ -26,4 +27,10 @@ export class FormAction {
       this.busy = false;
     }
   }
+}
+
+/** After a failed submit of a long form: the first marked field gets the focus, wherever it is. */
+export async function focusFirstError(form: HTMLFormElement | null): Promise<void> {
+  await tick();
+  form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 }

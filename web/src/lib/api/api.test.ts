@@ -93,4 +93,29 @@ describe('api', () => {
     const lastAdmin = new ApiError(409, 'conflict', 'this is the last active admin', [{ path: 'roles', message: '…' }]);
     expect(formErrors(lastAdmin, [])).toEqual({ fields: {}, message: 'this is the last active admin' });
   });
+
+  it('gives a message about a nested field to the most specific field the form has', () => {
+    const err = new ApiError(400, 'bad_request', 'invalid request', [
+      { path: 'settings.businessHours.mon.0.1', message: 'not a quarter hour' },
+      { path: 'settings.businessHours.mon.10', message: 'overlaps' },
+      { path: 'settings.businessHours.tue', message: 'at most 8' },
+      { path: 'scopeQueues.3', message: 'must not be empty' },
+      { path: 'targets.nps', message: 'wrong order' },
+    ]);
+    const fields = [
+      'settings.businessHours',
+      'settings.businessHours.mon.0',
+      'settings.businessHours.mon.1',
+      'scopeQueues',
+    ];
+    expect(formErrors(err, fields)).toEqual({
+      fields: {
+        'settings.businessHours.mon.0': 'not a quarter hour',
+        // mon.10 is not under mon.1: a prefix ends at a dot.
+        'settings.businessHours': 'overlaps',
+        scopeQueues: 'must not be empty',
+      },
+      message: 'targets: wrong order',
+    });
+  });
 });

@@ -30,7 +30,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export async function api<T>(path: string, method: Method = 'GET', body?: unknown): Promise<T> {
   const payload = method === 'GET' ? undefined : JSON.stringify(body ?? {});
@@ -67,6 +67,10 @@ export function messageOf(err: unknown): string {
 /**
  * What a form shows after a failed submit: each message next to its field, and one line for the
  * rest. A message about a field the form does not have goes in that line, so nothing is lost.
+ *
+ * A field may be a dotted path: the most specific field a message's path starts with takes it, so a
+ * form with `settings.businessHours.mon.0` shows `settings.businessHours.mon.0.1` there, and one with
+ * only `scopeQueues` shows `scopeQueues.3` next to the list.
  */
 export function formErrors(
   err: unknown,
@@ -74,11 +78,25 @@ export function formErrors(
 ): { fields: Record<string, string>; message: string } {
   if (!(err instanceof ApiError) || err.details.length === 0) return { fields: {}, message: messageOf(err) };
   const fields: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const [field, message] of Object.entries(err.fieldErrors())) {
-    if (formFields.includes(field)) fields[field] = message;
-    else rest.push(`${field}: ${message}`);
+  const rest = new Map<string, string>();
+  for (const { path, message } of err.details) {
+    const field = fieldOf(path, formFields);
+    if (field !== null) fields[field] ??= message;
+    else {
+      const top = path.split('.')[0] ?? path;
+      if (!rest.has(top)) rest.set(top, message);
+    }
   }
   if (Object.keys(fields).length === 0) return { fields, message: err.message };
-  return { fields, message: rest.length ? rest.join('; ') : 'Please correct the marked fields.' };
+  const others = [...rest].map(([field, message]) => `${field}: ${message}`);
+  return { fields, message: others.length ? others.join('; ') : 'Please correct the marked fields.' };
+}
+
+/** The longest of `formFields` that is `path` or a dotted prefix of it. */
+function fieldOf(path: string, formFields: readonly string[]): string | null {
+  let best: string | null = null;
+  for (const f of formFields) {
+    if ((path === f || path.startsWith(`${f}.`)) && (best === null || f.length > best.length)) best = f;
+  }
+  return best;
 }

@@ -3,7 +3,7 @@
  * root layout. The cookie itself is HttpOnly: the client only ever knows what /me says.
  */
 import type { Capability, Me } from '$contract/auth.ts';
-import { api, ApiError, messageOf } from '$lib/api/api.ts';
+import { api, ApiError, messageOf, type Method } from '$lib/api/api.ts';
 import { getContext, setContext } from 'svelte';
 
 const KEY = Symbol('session');
@@ -71,7 +71,7 @@ export class Session {
    * A call made as this user; a 401 means the session ended elsewhere (expired, signed out, account
    * changed), so the pages that watch `me` send the person to sign in again.
    */
-  async request<T>(path: string, method?: 'GET' | 'POST' | 'PATCH', body?: unknown): Promise<T> {
+  async request<T>(path: string, method?: Method, body?: unknown): Promise<T> {
     try {
       return await api<T>(path, method, body);
     } catch (err) {
