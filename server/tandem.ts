@@ -107,18 +107,29 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   const recovered = await store.recover();
   if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
   // The KPI facts catch up with the log before the server answers (a rebuild after an upgrade can take
-  // minutes on a large history), then follow it every second so that queries find little left to do.
+  // minutes on a large history), then follow it so that queries find little left to do. A refresh
+  // holds the writer, so the pause after one is four times as long as it took (at least a second):
+  // under heavy ingest the facts fall a little further behind instead of slowing every commit.
   const facts = await refreshFacts(db);
   if (facts.events > 0) log.info(facts, 'KPI facts brought up to date');
-  const follower = setInterval(() => {
-    if (!unrefreshed) return;
-    unrefreshed = false;
-    refreshFacts(db).catch((err: unknown) => {
-      unrefreshed = true;
-      log.error({ err }, 'could not refresh the KPI facts');
-    });
-  }, 1000);
-  follower.unref();
+  let follower: NodeJS.Timeout | undefined;
+  let closing = false;
+  const follow = (delayMs: number) => {
+    if (closing) return;
+    follower = setTimeout(() => {
+      if (!unrefreshed) return follow(1000);
+      unrefreshed = false;
+      const started = performance.now();
+      refreshFacts(db)
+        .catch((err: unknown) => {
+          unrefreshed = true;
+          log.error({ err }, 'could not refresh the KPI facts');
+        })
+        .finally(() => follow(Math.max(1000, 4 * (performance.now() - started))));
+    }, delayMs);
+    follower.unref();
+  };
+  follow(1000);
   const replayed = await rebuild(db, engine, Date.now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine);
@@ -164,7 +175,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);
-      clearInterval(follower);
+      closing = true;
+      clearTimeout(follower);
       hub.stop();
       await store.drain();
       await db.close();

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS kpi_contacts (
   handler       VARCHAR NOT NULL,  -- ai | hybrid | human
   queues        VARCHAR[] NOT NULL, -- every queue it entered
   customer_id   VARCHAR,
-  next_start_ms BIGINT             -- the same customer's next contact's start (FCR), if any
+  next_start_ms BIGINT,            -- the same customer's next contact's start (FCR), if any
+  customer_key  UBIGINT            -- hash(customer_id): finding a customer's contacts scans integers, not strings
 );
 
 -- One row per other counted event of a contact, at that event's time.

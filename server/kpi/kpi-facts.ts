@@ -47,9 +47,11 @@ const DIMS = `CREATE OR REPLACE TEMP TABLE fx_dims AS
   LEFT JOIN (SELECT contact_id, list(DISTINCT queue ORDER BY queue) AS queues
              FROM fx_ev WHERE type = 'queue.entered' AND queue IS NOT NULL GROUP BY contact_id) cq USING (contact_id)`;
 
+// Facts are written in time order: DuckDB skips row groups by their min/max, so a query for a day
+// (or a refresh's band) reads that day's rows rather than the whole table.
 const INSERT_CONTACTS = `INSERT INTO kpi_contacts
-  SELECT contact_id, start_ms, channel, handler, queues, customer_id, NULL
-  FROM fx_dims WHERE start_ms >= ? AND start_ms < ?`;
+  SELECT contact_id, start_ms, channel, handler, queues, customer_id, NULL, hash(customer_id)
+  FROM fx_dims WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms`;
 
 const INSERT_FACTS = `INSERT INTO kpi_facts BY NAME
   WITH
@@ -95,18 +97,20 @@ const INSERT_FACTS = `INSERT INTO kpi_facts BY NAME
     UNION ALL BY NAME SELECT * FROM conversions)
   SELECT f.*, d.channel, d.handler, d.queues
   FROM f JOIN fx_dims d USING (contact_id)
-  WHERE f.at_ms >= ? AND f.at_ms < ?`;
+  WHERE f.at_ms >= ? AND f.at_ms < ?
+  ORDER BY f.at_ms`;
 
 /** Each customer's contacts in start order: the next start is what FCR compares with its horizon. */
-const NEXT_STARTS = (customers: string) => `UPDATE kpi_contacts k SET next_start_ms = n.next_ms
+const NEXT_STARTS = `UPDATE kpi_contacts k SET next_start_ms = n.next_ms
   FROM (SELECT contact_id, start_ms,
           lead(start_ms) OVER (PARTITION BY customer_id ORDER BY start_ms, contact_id) AS next_ms
-        FROM kpi_contacts WHERE customer_id IS NOT NULL${customers}) n
+        FROM kpi_contacts WHERE customer_id IS NOT NULL) n
   WHERE k.contact_id = n.contact_id AND k.start_ms = n.start_ms AND k.next_start_ms IS DISTINCT FROM n.next_ms`;
 
 const AGENT_STATES = (agents: string) => `INSERT INTO kpi_agent_states
   SELECT agent_id, at_ms, id, state, team, lead(at_ms) OVER (PARTITION BY agent_id ORDER BY at_ms, id)
-  FROM events WHERE type = 'agent.state' AND agent_id IS NOT NULL AND at_ms >= ?${agents}`;
+  FROM events WHERE type = 'agent.state' AND agent_id IS NOT NULL AND at_ms >= ?${agents}
+  ORDER BY at_ms`;
 
 /** The columns facts are made from; the JSON body only where a fact reads it (it is most of a row's size). */
 const EV_COLUMNS = `id, type, at_ms, contact_id, agent_id, queue, outcome, reason, channel, customer_id,
@@ -140,7 +144,7 @@ async function rebuildAll(tx: WriteTx): Promise<{ contacts: number; agents: numb
       await tx.query(INSERT_FACTS, [day, day + step]);
     }
   }
-  await tx.query(NEXT_STARTS(''));
+  await tx.query(NEXT_STARTS);
   await tx.query(AGENT_STATES(''), [Number.MIN_SAFE_INTEGER]);
   const n = await one<{ contacts: number; agents: number }>(
     tx,
@@ -149,13 +153,11 @@ async function rebuildAll(tx: WriteTx): Promise<{ contacts: number; agents: numb
   return n;
 }
 
-/** Rewrites the facts of the contacts and agents that the events after `after` (a rowid) touch. */
-async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{ contacts: number; agents: number }> {
-  const newRows = 'FROM events WHERE rowid > ? AND rowid <= ?';
-  await tx.query(`CREATE OR REPLACE TEMP TABLE fx_new AS SELECT contact_id, agent_id, type, at_ms ${newRows}`, [
-    after,
-    upTo,
-  ]);
+/**
+ * Rewrites the facts of the contacts, customers and agents that the events in `fx_new` (those after
+ * the watermark) touch.
+ */
+async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: number }> {
   const span = await one<{
     lo: number | null;
     hi: number | null;
@@ -171,7 +173,8 @@ async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{
   );
 
   if (span.lo !== null && span.hi !== null) {
-    // The band of facts that the new events can change, and the source window its look-ups need.
+    // The band of facts the new events can change: a day either side of them, read from the events
+    // of their contacts within that band.
     const bandLo = span.lo - LOOKBACK_MS;
     const bandHi = span.hi + LOOKBACK_MS + 1;
     await tx.query(
@@ -181,7 +184,7 @@ async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{
       `CREATE OR REPLACE TEMP TABLE fx_ev AS
        SELECT ${EV_COLUMNS}
        FROM events WHERE at_ms >= ? AND at_ms < ? AND contact_id IN (SELECT contact_id FROM fx_dirty)`,
-      [bandLo - LOOKBACK_MS, bandHi + LOOKBACK_MS],
+      [bandLo, bandHi],
     );
     await tx.query(DIMS);
     const inBand = 'contact_id IN (SELECT contact_id FROM fx_dirty)';
@@ -191,12 +194,33 @@ async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{
     await tx.query(INSERT_FACTS, [bandLo, bandHi]);
     // A new (or re-dated) start changes its customer's previous contact's FCR too.
     await tx.query(
-      NEXT_STARTS(
-        ` AND start_ms >= ? AND start_ms < ?
-          AND customer_id IN (SELECT customer_id FROM fx_dims WHERE customer_id IS NOT NULL)`,
-      ),
-      [bandLo - FCR_MAX_MS, bandHi + FCR_MAX_MS],
+      'CREATE OR REPLACE TEMP TABLE fx_customers AS SELECT DISTINCT customer_id FROM fx_dims WHERE customer_id IS NOT NULL',
     );
+    // Find the changes first and update only those rows: an UPDATE joined to a ranking of the whole
+    // window costs far more than the few rows that ever change (usually none, or the returning
+    // customer's previous contact).
+    const window = [bandLo - FCR_MAX_MS, bandHi + FCR_MAX_MS];
+    await tx.query(
+      `CREATE OR REPLACE TEMP TABLE fx_next AS
+       WITH theirs AS MATERIALIZED (
+         SELECT contact_id, start_ms, next_start_ms, customer_id FROM kpi_contacts
+         WHERE start_ms >= ? AND start_ms < ? AND customer_key IN (SELECT hash(customer_id) FROM fx_customers))
+       SELECT contact_id, start_ms, next_ms FROM (
+         SELECT contact_id, start_ms, next_start_ms,
+           lead(start_ms) OVER (PARTITION BY customer_id ORDER BY start_ms, contact_id) AS next_ms
+         FROM theirs)
+       WHERE next_start_ms IS DISTINCT FROM next_ms`,
+      window,
+    );
+    const changed = await one<{ n: number }>(tx, 'SELECT count(*) AS n FROM fx_next');
+    if (changed.n > 0) {
+      await tx.query(
+        `UPDATE kpi_contacts k SET next_start_ms = x.next_ms FROM fx_next x
+         WHERE k.contact_id = x.contact_id AND k.start_ms = x.start_ms AND k.start_ms >= ? AND k.start_ms < ?
+           AND k.contact_id IN (SELECT contact_id FROM fx_next)`,
+        window,
+      );
+    }
   }
 
   if (span.alo !== null) {
@@ -204,12 +228,13 @@ async function refreshSince(tx: WriteTx, after: number, upTo: number): Promise<{
     const agents = ` AND agent_id IN (SELECT DISTINCT agent_id FROM fx_new WHERE type = 'agent.state')`;
     await tx.query(`DELETE FROM kpi_agent_states WHERE at_ms >= ?${agents}`, [from]);
     await tx.query(AGENT_STATES(agents), [from]);
-    // The state before the rewritten ones ends where they begin (it may have been the open one).
+    // The state before the rewritten ones ends where they begin (it may have been the open one),
+    // if it began within a day of them: occupancy never reads states from further back.
     await tx.query(
       `UPDATE kpi_agent_states s SET next_ms = f.first_ms
        FROM (SELECT agent_id, min(at_ms) AS first_ms FROM kpi_agent_states WHERE at_ms >= ?${agents} GROUP BY agent_id) f
        WHERE s.agent_id = f.agent_id AND s.at_ms < ? AND s.at_ms >= ? AND (s.next_ms IS NULL OR s.next_ms > f.first_ms)`,
-      [from, from, from - LOOKBACK_MS * 30],
+      [from, from, from - LOOKBACK_MS],
     );
   }
   return { contacts: span.contacts, agents: span.agents };
@@ -222,17 +247,29 @@ async function refresh(db: Database): Promise<RefreshStats> {
       tx,
       'SELECT event_rowid FROM kpi_facts_state WHERE id = 1',
     );
+    if (after >= 0) {
+      // Nothing else writes while this transaction runs, so these are all the events after the watermark.
+      await tx.query(
+        'CREATE OR REPLACE TEMP TABLE fx_new AS SELECT rowid AS rid, contact_id, agent_id, type, at_ms FROM events WHERE rowid > ?',
+        [after],
+      );
+    }
     const { upTo, n } = await one<{ upTo: number | null; n: number }>(
       tx,
-      'SELECT max(rowid) AS upTo, count(*) AS n FROM events WHERE rowid > ?',
-      [after],
+      after < 0
+        ? 'SELECT max(rowid) AS upTo, count(*) AS n FROM events'
+        : 'SELECT max(rid) AS upTo, count(*) AS n FROM fx_new',
     );
-    if (upTo === null || n === 0) return { events: 0, contacts: 0, agents: 0, full: false, ms: performance.now() - t0 };
     const full = after < 0 || n > FULL_REBUILD_EVENTS;
-    const touched = full ? await rebuildAll(tx) : await refreshSince(tx, after, upTo);
-    await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
-    for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims']) await tx.query(`DROP TABLE IF EXISTS ${t}`);
-    return { events: n, ...touched, full, ms: performance.now() - t0 };
+    let touched = { contacts: 0, agents: 0 };
+    if (upTo !== null && n > 0) {
+      touched = full ? await rebuildAll(tx) : await refreshNew(tx);
+      await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
+    }
+    for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
+      await tx.query(`DROP TABLE IF EXISTS ${t}`);
+    }
+    return { events: n, ...touched, full: full && n > 0, ms: performance.now() - t0 };
   });
 }
 
