@@ -26,6 +26,8 @@ const REBUILD_DAYS = 3;
 const DAY_MS = 86_400_000;
 
 export type RefreshStats = { events: number; contacts: number; agents: number; full: boolean; ms: number };
+/** Time spans [lo, hi) of facts that a refresh rewrote (by the facts' own times). */
+type Changed = { contacts: number; agents: number; changed: [number, number][] };
 
 /**
  * Facts per contact from `fx_ev` (events of the contacts being rewritten, over the source window):
@@ -121,7 +123,7 @@ async function one<R>(tx: WriteTx, sql: string, params: Param[] = []): Promise<R
 }
 
 /** Rewrites every fact from every event, a day of facts at a time. */
-async function rebuildAll(tx: WriteTx): Promise<{ contacts: number; agents: number }> {
+async function rebuildAll(tx: WriteTx): Promise<Changed> {
   await tx.query('DELETE FROM kpi_contacts');
   await tx.query('DELETE FROM kpi_facts');
   await tx.query('DELETE FROM kpi_agent_states');
@@ -150,14 +152,15 @@ async function rebuildAll(tx: WriteTx): Promise<{ contacts: number; agents: numb
     tx,
     'SELECT (SELECT count(*) FROM kpi_contacts) AS contacts, (SELECT count(DISTINCT agent_id) FROM kpi_agent_states) AS agents',
   );
-  return n;
+  return { ...n, changed: [[-Infinity, Infinity]] };
 }
 
 /**
  * Rewrites the facts of the contacts, customers and agents that the events in `fx_new` (those after
  * the watermark) touch.
  */
-async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: number }> {
+async function refreshNew(tx: WriteTx): Promise<Changed> {
+  const changed: [number, number][] = [];
   const span = await one<{
     lo: number | null;
     hi: number | null;
@@ -177,6 +180,7 @@ async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: numb
     // of their contacts within that band.
     const bandLo = span.lo - LOOKBACK_MS;
     const bandHi = span.hi + LOOKBACK_MS + 1;
+    changed.push([bandLo, bandHi]);
     await tx.query(
       'CREATE OR REPLACE TEMP TABLE fx_dirty AS SELECT DISTINCT contact_id FROM fx_new WHERE contact_id IS NOT NULL',
     );
@@ -212,8 +216,9 @@ async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: numb
        WHERE next_start_ms IS DISTINCT FROM next_ms`,
       window,
     );
-    const changed = await one<{ n: number }>(tx, 'SELECT count(*) AS n FROM fx_next');
-    if (changed.n > 0) {
+    const repeats = await tx.query<{ start_ms: number }>('SELECT start_ms FROM fx_next');
+    for (const r of repeats) changed.push([r.start_ms, r.start_ms + 1]);
+    if (repeats.length > 0) {
       await tx.query(
         `UPDATE kpi_contacts k SET next_start_ms = x.next_ms FROM fx_next x
          WHERE k.contact_id = x.contact_id AND k.start_ms = x.start_ms AND k.start_ms >= ? AND k.start_ms < ?
@@ -225,6 +230,7 @@ async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: numb
 
   if (span.alo !== null) {
     const from = span.alo - LOOKBACK_MS;
+    changed.push([from - LOOKBACK_MS, Infinity]);
     const agents = ` AND agent_id IN (SELECT DISTINCT agent_id FROM fx_new WHERE type = 'agent.state')`;
     await tx.query(`DELETE FROM kpi_agent_states WHERE at_ms >= ?${agents}`, [from]);
     await tx.query(AGENT_STATES(agents), [from]);
@@ -237,7 +243,7 @@ async function refreshNew(tx: WriteTx): Promise<{ contacts: number; agents: numb
       [from, from, from - LOOKBACK_MS],
     );
   }
-  return { contacts: span.contacts, agents: span.agents };
+  return { contacts: span.contacts, agents: span.agents, changed };
 }
 
 async function refresh(db: Database): Promise<RefreshStats> {
@@ -261,7 +267,7 @@ async function refresh(db: Database): Promise<RefreshStats> {
         : 'SELECT max(rid) AS upTo, count(*) AS n FROM fx_new',
     );
     const full = after < 0 || n > FULL_REBUILD_EVENTS;
-    let touched = { contacts: 0, agents: 0 };
+    let touched: Changed = { contacts: 0, agents: 0, changed: [] };
     if (upTo !== null && n > 0) {
       touched = full ? await rebuildAll(tx) : await refreshNew(tx);
       await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
@@ -269,8 +275,52 @@ async function refresh(db: Database): Promise<RefreshStats> {
     for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
       await tx.query(`DROP TABLE IF EXISTS ${t}`);
     }
-    return { events: n, ...touched, full: full && n > 0, ms: performance.now() - t0 };
+    noteChanges(db, touched.changed);
+    const { changed: _changed, ...counts } = touched;
+    return { events: n, ...counts, full: full && n > 0, ms: performance.now() - t0 };
   });
+}
+
+/**
+ * What refreshes rewrote, by generation, for whoever keeps results derived from facts (the day
+ * cache in kpi-intervals.ts). Noted inside the refresh's transaction, before its commit is visible
+ * to readers, so a result computed after reading `generation` can only be judged stale too often.
+ */
+type ChangeLog = { generation: number; floor: number; spans: { generation: number; lo: number; hi: number }[] };
+const changeLogs = new WeakMap<Database, ChangeLog>();
+const MAX_SPANS = 10_000;
+
+function logOf(db: Database): ChangeLog {
+  let log = changeLogs.get(db);
+  if (!log) changeLogs.set(db, (log = { generation: 0, floor: 0, spans: [] }));
+  return log;
+}
+
+function noteChanges(db: Database, spans: [number, number][]): void {
+  if (spans.length === 0) return;
+  const log = logOf(db);
+  log.generation++;
+  for (const [lo, hi] of spans) log.spans.push({ generation: log.generation, lo, hi });
+  if (log.spans.length > MAX_SPANS) {
+    const dropped = log.spans.splice(0, log.spans.length - MAX_SPANS);
+    log.floor = dropped.at(-1)!.generation;
+  }
+}
+
+/** The generation of the facts now: read it before computing from them. */
+export function factsGeneration(db: Database): number {
+  return logOf(db).generation;
+}
+
+/** Whether facts within [lo, hi) may have changed since `generation`. */
+export function factsChangedSince(db: Database, generation: number, lo: number, hi: number): boolean {
+  const log = logOf(db);
+  if (generation < log.floor) return true;
+  for (let i = log.spans.length - 1; i >= 0 && log.spans[i]!.generation > generation; i--) {
+    const s = log.spans[i]!;
+    if (s.lo < hi && s.hi > lo) return true;
+  }
+  return false;
 }
 
 type Refresher = { running: Promise<RefreshStats> | null; queued: Promise<RefreshStats> | null };

@@ -19,7 +19,7 @@ import {
 } from '../contract/kpis.ts';
 import type { Database, Param } from '../db/duckdb.ts';
 import { startOfDay } from '../time.ts';
-import { LOOKBACK_MS, refreshFacts } from './kpi-facts.ts';
+import { factsChangedSince, factsGeneration, LOOKBACK_MS, refreshFacts } from './kpi-facts.ts';
 
 export const INTERVALS = { '15m': 15 * 60_000, '30m': 30 * 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 export type IntervalName = keyof typeof INTERVALS;
@@ -125,11 +125,80 @@ function segments(
   return out;
 }
 
+/**
+ * Interval rows for a range. Whole local days that have ended are kept (per query shape, up to a
+ * budget of rows) and reused until a refresh rewrites facts they depend on, so a dashboard asking
+ * for the last 30 days again only computes today.
+ */
 export async function kpiIntervals(
   db: Database,
   q: IntervalQuery,
   settings: KpiSettings,
   now = Date.now(),
+): Promise<IntervalRow[]> {
+  // A team is the agent's latest within a day of the whole range, so a day alone could differ.
+  if (q.interval === 'range' || q.by === 'team') return computeIntervals(db, q, settings, now);
+  const days = bucketStarts(q.from, q.to, '1d', q.timeZone)
+    .map((start, i, all) => ({ start, end: all[i + 1] ?? q.to }))
+    .filter((d) => d.start >= q.from && d.end <= Math.min(q.to, now) && d.end > d.start);
+  if (days.length < 2) return computeIntervals(db, q, settings, now);
+  await refreshFacts(db);
+  const generation = factsGeneration(db);
+  const cache = cacheOf(db);
+  const shape = JSON.stringify([q.interval, q.by, q.timeZone, q.queues ?? null, q.channel ?? null, settings]);
+  const keyOf = (d: { start: number; end: number }) =>
+    `${shape}|${d.start}|${JSON.stringify((q.open ?? []).filter(([a, b]) => a < d.end && b > d.start))}`;
+  const fresh = (d: { start: number; end: number }) => {
+    const hit = cache.get(keyOf(d));
+    return hit && !factsChangedSince(db, hit.generation, d.start - LOOKBACK_MS, d.end) ? hit : null;
+  };
+  const missing = days.filter((d) => !fresh(d));
+  if (missing.length > 0) {
+    // One query over the days missing (and those between them), split into days for keeping.
+    const lo = missing[0]!.start;
+    const hi = missing.at(-1)!.end;
+    const rows = await computeIntervals(db, { ...q, from: lo, to: hi }, settings, now);
+    for (const d of days.filter((x) => x.start >= lo && x.end <= hi)) {
+      remember(cache, keyOf(d), { generation, rows: rows.filter((r) => r.start >= d.start && r.start < d.end) });
+    }
+  }
+  const first = days[0]!.start;
+  const last = days.at(-1)!.end;
+  const head = first > q.from ? await computeIntervals(db, { ...q, to: first }, settings, now) : [];
+  const tail = last < q.to ? await computeIntervals(db, { ...q, from: last }, settings, now) : [];
+  const middle = days.flatMap((d) => cache.get(keyOf(d))?.rows ?? []);
+  return [...head, ...middle, ...tail];
+}
+
+type Kept = { generation: number; rows: IntervalRow[] };
+const caches = new WeakMap<Database, Map<string, Kept>>();
+/** Rows kept across all days and shapes; the oldest kept go first. */
+const KEPT_ROWS = 500_000;
+
+function cacheOf(db: Database): Map<string, Kept> {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new Map()));
+  return c;
+}
+
+function remember(cache: Map<string, Kept>, key: string, kept: Kept): void {
+  cache.delete(key);
+  if (kept.rows.length > KEPT_ROWS / 10) return;
+  cache.set(key, kept);
+  let total = 0;
+  for (const k of cache.values()) total += k.rows.length;
+  for (const [k, v] of cache) {
+    if (total <= KEPT_ROWS) break;
+    cache.delete(k);
+    total -= v.rows.length;
+  }
+}
+
+async function computeIntervals(
+  db: Database,
+  q: IntervalQuery,
+  settings: KpiSettings,
+  now: number,
 ): Promise<IntervalRow[]> {
   const starts = q.interval === 'range' ? [q.from] : bucketStarts(q.from, q.to, q.interval, q.timeZone);
   if (starts.length > MAX_BUCKETS) throw new RangeError(`more than ${MAX_BUCKETS} intervals`);
@@ -334,7 +403,8 @@ export async function kpiIntervals(
       `WITH bb AS (SELECT unnest(?::BIGINT[]) AS b_start, unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi),
        i AS (
          SELECT agent_id, at_ms, state, coalesce(next_ms, ?) AS next_ms FROM kpi_agent_states
-         WHERE at_ms >= ? AND at_ms < ? AND coalesce(next_ms, ?) > ?),
+         WHERE at_ms >= ? AND at_ms < ? AND coalesce(next_ms, ?) > ?
+           AND state IN ('on_contact', 'wrap_up', 'available')),
        cut AS (
          SELECT bb.b_start, i.agent_id, i.state,
            least(i.next_ms, bb.hi, ?) - greatest(i.at_ms, bb.lo) AS ms

@@ -116,4 +116,48 @@ describe('KPI facts', () => {
     }
     await db.close();
   });
+
+  it('reuse whole past days until late events change them, and answer as if computed afresh', async () => {
+    const start = dayStart - 3 * 86_400_000;
+    const sim = new Simulator({ seed: 21, ratePerMinute: 2, start, idPrefix: 'k' });
+    const events = sim.advance(dayStart + 3 * H);
+    const { db, ingest } = await fresh();
+    await ingest.ingest(events);
+    const q = { from: start + 5 * H, to: dayStart + 3 * H, timeZone: 'UTC' } as const;
+    const ask = (d: Database, interval: '1h' | '1d', by: 'none' | 'queue' | 'agent') =>
+      kpiIntervals(d, { ...q, interval, by }, DEFAULT_KPI_SETTINGS, now);
+    const first = await ask(db, '1h', 'none');
+    expect(await ask(db, '1h', 'none')).toEqual(first);
+
+    // Late news for two days ago: a survey, a contact whose customer comes back today (no longer
+    // first-contact resolved), and an agent state that ends an old spell.
+    const old = events.find(
+      (e) => e.type === 'contact.started' && Number(new Date(e.at as string)) < start + 30 * H && 'customerId' in e,
+    ) as { contactId: string; customerId: string; at: string };
+    const late = [
+      { id: 'late-1', type: 'survey.completed', at: Date.parse(old.at) + H, contactId: old.contactId, csat: 1, nps: 0 },
+      {
+        id: 'late-2',
+        type: 'contact.started',
+        at: dayStart + H,
+        contactId: 'back',
+        customerId: old.customerId,
+        channel: 'voice',
+      },
+      { id: 'late-3', type: 'agent.state', at: start + 40 * H, agentId: 'k-late-agent', state: 'available' },
+    ];
+    await ingest.ingest(late);
+    const other = await fresh();
+    await other.ingest.ingest([...events, ...late]);
+    for (const [interval, by] of [
+      ['1h', 'none'],
+      ['1d', 'queue'],
+      ['1d', 'agent'],
+    ] as const) {
+      expect(await ask(db, interval, by), `${interval} by ${by}`).toEqual(await ask(other.db, interval, by));
+    }
+    expect(await ask(db, '1h', 'none')).not.toEqual(first);
+    await other.db.close();
+    await db.close();
+  }, 60_000);
 });
