@@ -6,12 +6,14 @@
  *
  * The facts follow `events` by rowid (the log is append-only): a refresh reads the events added since
  * the last one, and rewrites the facts of the contacts, agents and customers they touch, in one
- * transaction with the new watermark, so a crash can never leave them half-updated. Every look-up
- * keeps to LOOKBACK_MS, the same rule the queries followed before facts existed: a fact is rewritten
- * when an event within LOOKBACK_MS of it arrives, and pairs with events within LOOKBACK_MS of it.
+ * transaction with the new watermark, so a crash can never leave them half-updated. Look-ups keep to
+ * LOOKBACK_MS: a new event rewrites its contact's facts within LOOKBACK_MS of it, from the contact's
+ * events within that band (a full rebuild reads LOOKBACK_MS either side of each step).
  *
  * `refreshFacts` runs before every KPI query (so an answer includes everything committed before it
- * was asked) and on a timer in the server (so that queries rarely have anything left to do).
+ * was asked) and on a timer in the server (so that queries rarely have anything left to do). Each
+ * refresh notes the spans it rewrote, so results kept from the facts (kpi-intervals.ts) know when
+ * they went stale.
  */
 import type { Database, Param, WriteTx } from '../db/duckdb.ts';
 

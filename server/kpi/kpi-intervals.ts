@@ -152,21 +152,25 @@ export async function kpiIntervals(
     const hit = cache.get(keyOf(d));
     return hit && !factsChangedSince(db, hit.generation, d.start - LOOKBACK_MS, d.end) ? hit : null;
   };
-  const missing = days.filter((d) => !fresh(d));
+  // Each day's rows: kept ones, or computed now (kept too, unless over the budget).
+  const byDay = new Map(days.map((d) => [d.start, fresh(d)?.rows ?? null]));
+  const missing = days.filter((d) => byDay.get(d.start) === null);
   if (missing.length > 0) {
-    // One query over the days missing (and those between them), split into days for keeping.
+    // One query over the days missing (and those between them), split into days.
     const lo = missing[0]!.start;
     const hi = missing.at(-1)!.end;
     const rows = await computeIntervals(db, { ...q, from: lo, to: hi }, settings, now);
     for (const d of days.filter((x) => x.start >= lo && x.end <= hi)) {
-      remember(cache, keyOf(d), { generation, rows: rows.filter((r) => r.start >= d.start && r.start < d.end) });
+      const own = rows.filter((r) => r.start >= d.start && r.start < d.end);
+      byDay.set(d.start, own);
+      remember(cache, keyOf(d), { generation, rows: own });
     }
   }
   const first = days[0]!.start;
   const last = days.at(-1)!.end;
   const head = first > q.from ? await computeIntervals(db, { ...q, to: first }, settings, now) : [];
   const tail = last < q.to ? await computeIntervals(db, { ...q, from: last }, settings, now) : [];
-  const middle = days.flatMap((d) => cache.get(keyOf(d))?.rows ?? []);
+  const middle = days.flatMap((d) => byDay.get(d.start) ?? []);
   return [...head, ...middle, ...tail];
 }
 
@@ -217,8 +221,15 @@ async function computeIntervals(
   const map = whole ? null : slotMap(starts, q.to, q.open);
   const mapCte = map ? 'sm AS (SELECT unnest(?::BIGINT[]) AS slot, unnest(?::BIGINT[]) AS b_start)' : null;
   const mapParams: Param[] = map ? [JSON.stringify(map.slots), JSON.stringify(map.intervals)] : [];
-  const mapJoin = (col: string) => (map ? ` JOIN sm ON sm.slot = ${col} // ${map.width}` : '');
-  const interval = whole ? `${q.from}::BIGINT` : 'sm.b_start';
+  // When every interval is one slot (15-minute to hourly intervals, all open), arithmetic finds it.
+  const direct = map !== null && !q.open && map.slots.length === starts.length;
+  const mapJoin = (col: string) => (map && !direct ? ` JOIN sm ON sm.slot = ${col} // ${map.width}` : '');
+  const interval = (col: string) =>
+    whole
+      ? `${q.from}::BIGINT`
+      : direct
+        ? `greatest(${col} // ${map.width} * ${map.width}, ${q.from}::BIGINT)`
+        : 'sm.b_start';
   const queues = q.queues ? JSON.stringify(q.queues) : null;
   const keep = q.by === 'queue' && queues !== null ? ' WHERE list_contains(?::VARCHAR[], k)' : '';
   const keepParams: Param[] = keep ? [queues] : [];
@@ -244,7 +255,7 @@ async function computeIntervals(
          SELECT b, k, count(*) AS contacts, count(*) FILTER (WHERE handler = 'ai') AS ai,
            count(*) FILTER (WHERE handler = 'hybrid') AS hybrid, count(*) FILTER (WHERE handler = 'human') AS human,
            count(customer_id) AS fcr_n, count(*) FILTER (WHERE next_start_ms - start_ms <= ?) AS repeated
-         FROM (SELECT ${interval} AS b, ${key} AS k, c.handler, c.customer_id, c.start_ms, c.next_start_ms
+         FROM (SELECT ${interval('c.start_ms')} AS b, ${key} AS k, c.handler, c.customer_id, c.start_ms, c.next_start_ms
                FROM kpi_contacts c${mapJoin('c.start_ms')} WHERE ${where.join(' AND ')})${keep}
          GROUP BY ALL`,
         [...mapParams, fcrHorizonMs(settings), ...params, ...keepParams],
@@ -319,7 +330,7 @@ async function computeIntervals(
     const result = await db.query<Row>(
       `WITH ${mapCte ?? 'sm AS (SELECT 1)'},
        x AS (
-         SELECT ${interval} AS b, ${key} AS k, f.kind, f.outcome,
+         SELECT ${interval('f.at_ms')} AS b, ${key} AS k, f.kind, f.outcome,
            CASE WHEN f.kind = 'bot.ended' AND f.outcome = 'escalated' THEN f.reason END AS reason,
            f.currency, f.wait_ms, f.handle_ms, f.csat, f.nps, f.resolved, f.first_conversion, f.amount,
            f.wait_ms <= ${sl.sql} AS within, f.wait_ms < ${short.sql} AS short
