@@ -104,13 +104,16 @@ export const kpiSettingsUpdate = z.object({
   settings: queueSettingsSchema.default({}),
   targets: targetsSchema.default({}),
 });
-/** PUT /api/settings/kpis (the defaults). */
+/**
+ * PUT /api/settings/kpis (the defaults). The settings given replace the saved ones; the targets given
+ * replace every default target (`{}` removes them all), and without `targets` they stay as they are.
+ */
 export const kpiDefaultsUpdate = z.object({
   settings: defaultSettingsSchema.default({}),
-  targets: targetsSchema.default({}),
+  targets: targetsSchema.optional(),
 });
 
-/** Sensible starting targets (SL 80/20, ASA 30 s …) until an admin sets their own. */
+/** Sensible starting targets (SL 80/20, ASA 30 s …) until an admin saves the defaults' own. */
 export const DEFAULT_TARGETS: Targets = {
   serviceLevel: { target: 0.8, warn: 0.7, alert: 0.6 },
   asaSeconds: { target: 30, warn: 60, alert: 120 },

@@ -35,7 +35,8 @@ export class KpiSettingsStore {
       const settings = parse(r.settings, r.scope === DEFAULTS ? defaultSettingsSchema : queueSettingsSchema, {});
       const targets = parse<Targets>(r.targets, targetsSchema, {});
       if (r.scope === DEFAULTS)
-        view.defaults = { ...view.defaults, ...settings, targets: { ...DEFAULT_TARGETS, ...targets } };
+        // Saved default targets replace the starting ones, so an admin can remove any of them.
+        view.defaults = { ...view.defaults, ...settings, targets };
       else view.queues[r.scope] = { settings, targets };
     }
     return view;

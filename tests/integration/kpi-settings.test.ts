@@ -122,6 +122,19 @@ describe('KPI settings', () => {
     await put('/api/settings/kpis', { settings: { timeZone: 'UTC' } });
   });
 
+  it('keeps the default targets when a change leaves them out, and lets an admin remove any of them', async () => {
+    const targets = async () => (await (await server.get('/api/settings/kpis')).json()).defaults.targets;
+    const before = await targets();
+    expect(before.serviceLevel).toEqual({ target: 0.8, warn: 0.7, alert: 0.6 });
+    expect((await put('/api/settings/kpis', { settings: { slThresholdSeconds: 25 } })).status).toBe(200);
+    expect(await targets()).toEqual(before);
+    const { serviceLevel: _removed, ...rest } = before;
+    expect((await put('/api/settings/kpis', { settings: { slThresholdSeconds: 25 }, targets: rest })).status).toBe(200);
+    expect((await targets()).serviceLevel).toBeUndefined();
+    expect(await targets()).toEqual(rest);
+    await put('/api/settings/kpis', { settings: { timeZone: 'UTC' }, targets: before });
+  });
+
   it('shows a scoped supervisor only the settings of their queues, and keeps settings across a restart', async () => {
     const { cookie } = await signedIn(server.tandem, ['supervisor'], { scopeQueues: ['nowhere'] });
     const seen = await (await fetch(`${server.url}/api/settings/kpis`, { headers: { cookie } })).json();

@@ -34,7 +34,8 @@ export function settingsRoutes(t: Tandem): Hono<AppEnv> {
   app.put('/api/settings/kpis', allow('admin'), async (c) => {
     const body = await jsonBody(c, kpiDefaultsUpdate);
     const before = t.kpiSettings.defaults;
-    const view = await t.updateKpiSettings(null, body, actorOf(c.get('principal')).name ?? 'admin');
+    const update = { settings: body.settings, targets: body.targets ?? before.targets };
+    const view = await t.updateKpiSettings(null, update, actorOf(c.get('principal')).name ?? 'admin');
     await audit(c, 'kpis:defaults', { before, after: view.defaults });
     return c.json(view);
   });
