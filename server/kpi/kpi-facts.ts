@@ -23,6 +23,8 @@ export const LOOKBACK_MS = 24 * 3_600_000;
 const FCR_MAX_MS = 90 * 86_400_000;
 /** Above this many new events a refresh rebuilds all facts day by day rather than contact by contact. */
 const FULL_REBUILD_EVENTS = 500_000;
+/** New events per transaction of an incremental refresh. */
+const STEP_EVENTS = 20_000;
 /** How many days of facts a full rebuild writes per step (more is faster, and needs more memory). */
 const REBUILD_DAYS = 3;
 const DAY_MS = 86_400_000;
@@ -248,30 +250,43 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
   return { contacts: span.contacts, agents: span.agents, changed };
 }
 
-async function refresh(db: Database): Promise<RefreshStats> {
+/**
+ * One transaction of a refresh: every new event at once for a rebuild, else at most STEP_EVENTS of
+ * them (by rowid), so that commits of new events wait behind one short step, not a long catch-up.
+ */
+async function refreshStep(db: Database): Promise<RefreshStats & { watermark: number; top: number | null }> {
   const t0 = performance.now();
   return db.write(async (tx) => {
     const { event_rowid: after } = await one<{ event_rowid: number }>(
       tx,
       'SELECT event_rowid FROM kpi_facts_state WHERE id = 1',
     );
-    if (after >= 0) {
-      // Nothing else writes while this transaction runs, so these are all the events after the watermark.
-      await tx.query(
-        'CREATE OR REPLACE TEMP TABLE fx_new AS SELECT rowid AS rid, contact_id, agent_id, type, at_ms FROM events WHERE rowid > ?',
-        [after],
-      );
-    }
-    const { upTo, n } = await one<{ upTo: number | null; n: number }>(
+    const backlog = await one<{ top: number | null; n: number }>(
       tx,
-      after < 0
-        ? 'SELECT max(rowid) AS upTo, count(*) AS n FROM events'
-        : 'SELECT max(rid) AS upTo, count(*) AS n FROM fx_new',
+      'SELECT max(rowid) AS top, count(*) AS n FROM events WHERE rowid > ?',
+      [after],
     );
-    const full = after < 0 || n > FULL_REBUILD_EVENTS;
+    const full = after < 0 || backlog.n > FULL_REBUILD_EVENTS;
+    let upTo = backlog.top;
+    let n = backlog.n;
     let touched: Changed = { contacts: 0, agents: 0, changed: [] };
     if (upTo !== null && n > 0) {
-      touched = full ? await rebuildAll(tx) : await refreshNew(tx);
+      if (full) touched = await rebuildAll(tx);
+      else {
+        // Nothing else writes while this transaction runs: these are the next events after the watermark.
+        await tx.query(
+          `CREATE OR REPLACE TEMP TABLE fx_new AS SELECT rowid AS rid, contact_id, agent_id, type, at_ms
+           FROM events WHERE rowid > ? AND rowid <= ?`,
+          [after, Math.min(upTo, after + STEP_EVENTS)],
+        );
+        ({ upTo, n } = await one<{ upTo: number | null; n: number }>(
+          tx,
+          'SELECT max(rid) AS upTo, count(*) AS n FROM fx_new',
+        ));
+        // A step over a gap in rowids (none are expected) still moves on.
+        upTo ??= Math.min(backlog.top ?? after, after + STEP_EVENTS);
+        touched = await refreshNew(tx);
+      }
       await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
     }
     for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
@@ -279,8 +294,36 @@ async function refresh(db: Database): Promise<RefreshStats> {
     }
     noteChanges(db, touched.changed);
     const { changed: _changed, ...counts } = touched;
-    return { events: n, ...counts, full: full && n > 0, ms: performance.now() - t0 };
+    return {
+      events: n,
+      ...counts,
+      full: full && n > 0,
+      ms: performance.now() - t0,
+      watermark: upTo ?? after,
+      top: backlog.top,
+    };
   });
+}
+
+/**
+ * Steps until the facts include every event committed before the call: the first step's transaction
+ * starts after every commit queued before it, so its backlog is the target.
+ */
+async function refresh(db: Database): Promise<RefreshStats> {
+  const t0 = performance.now();
+  const total: RefreshStats = { events: 0, contacts: 0, agents: 0, full: false, ms: 0 };
+  let target: number | null = null;
+  for (;;) {
+    const step = await refreshStep(db);
+    target ??= step.top;
+    total.events += step.events;
+    total.contacts += step.contacts;
+    total.agents += step.agents;
+    total.full ||= step.full;
+    if (target === null || step.watermark >= target) break;
+  }
+  total.ms = performance.now() - t0;
+  return total;
 }
 
 /**

@@ -88,6 +88,23 @@ describe('KPI facts', () => {
     await db.close();
   }, 60_000);
 
+  it('catch up on a large backlog in several steps and end where a rebuild ends', async () => {
+    const events = new Simulator({ seed: 4, ratePerMinute: 9, start: dayStart - 6 * H }).advance(now);
+    // More than one step (20,000 events), fewer than a rebuild (500,000).
+    expect(events.length).toBeGreaterThan(20_000);
+    const { db, ingest } = await fresh();
+    await ingest.ingest(events.slice(0, 100));
+    expect((await refreshFacts(db)).full).toBe(true);
+    for (let i = 100; i < events.length; i += 5000) await ingest.ingest(events.slice(i, i + 5000));
+    const r = await refreshFacts(db);
+    expect([r.full, r.events]).toEqual([false, events.length - 100]);
+    const stepped = await dump(db);
+    await resetFacts(db);
+    await refreshFacts(db);
+    expect(await dump(db)).toEqual(stepped);
+    await db.close();
+  }, 120_000);
+
   it("ends an agent's open state where the next one begins, however long the agent was idle", async () => {
     const { db, ingest } = await fresh();
     const state = (id: string, at: number, s: string) => ({ id, type: 'agent.state', at, agentId: 'a', state: s });
