@@ -122,6 +122,15 @@ const AGENT_STATES = (agents: string) => `INSERT INTO kpi_agent_states
 const EV_COLUMNS = `id, type, at_ms, contact_id, agent_id, queue, outcome, reason, channel, customer_id,
   CASE WHEN type IN ('survey.completed', 'contact.converted') THEN body END AS body`;
 
+/** `fx_ev`: the events facts are made from, of the contacts `which` picks, within [from, to). */
+async function loadEvents(tx: WriteTx, which: string, from: number, to: number): Promise<void> {
+  await tx.query(
+    `CREATE OR REPLACE TEMP TABLE fx_ev AS
+     SELECT ${EV_COLUMNS} FROM events WHERE at_ms >= ? AND at_ms < ? AND ${which}`,
+    [from, to],
+  );
+}
+
 async function one<R>(tx: WriteTx, sql: string, params: Param[] = []): Promise<R> {
   return (await tx.query(sql, params))[0] as R;
 }
@@ -139,12 +148,7 @@ async function rebuildAll(tx: WriteTx): Promise<Changed> {
     const step = REBUILD_DAYS * DAY_MS;
     for (let day = Math.floor(span.lo / DAY_MS) * DAY_MS; day <= span.hi; day += step) {
       // Every contact with an event in the source window: its facts in this day are rewritten.
-      await tx.query(
-        `CREATE OR REPLACE TEMP TABLE fx_ev AS
-         SELECT ${EV_COLUMNS}
-         FROM events WHERE contact_id IS NOT NULL AND at_ms >= ? AND at_ms < ?`,
-        [day - LOOKBACK_MS, day + step + LOOKBACK_MS],
-      );
+      await loadEvents(tx, 'contact_id IS NOT NULL', day - LOOKBACK_MS, day + step + LOOKBACK_MS);
       await tx.query(DIMS);
       await tx.query(INSERT_CONTACTS, [day, day + step]);
       await tx.query(INSERT_FACTS, [day, day + step]);
@@ -188,12 +192,7 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
     await tx.query(
       'CREATE OR REPLACE TEMP TABLE fx_dirty AS SELECT DISTINCT contact_id FROM fx_new WHERE contact_id IS NOT NULL',
     );
-    await tx.query(
-      `CREATE OR REPLACE TEMP TABLE fx_ev AS
-       SELECT ${EV_COLUMNS}
-       FROM events WHERE at_ms >= ? AND at_ms < ? AND contact_id IN (SELECT contact_id FROM fx_dirty)`,
-      [bandLo, bandHi],
-    );
+    await loadEvents(tx, 'contact_id IN (SELECT contact_id FROM fx_dirty)', bandLo, bandHi);
     await tx.query(DIMS);
     const inBand = 'contact_id IN (SELECT contact_id FROM fx_dirty)';
     await tx.query(`DELETE FROM kpi_contacts WHERE start_ms >= ? AND start_ms < ? AND ${inBand}`, [bandLo, bandHi]);
@@ -266,42 +265,41 @@ async function refreshStep(db: Database): Promise<RefreshStats & { watermark: nu
       'SELECT max(rowid) AS top, count(*) AS n FROM events WHERE rowid > ?',
       [after],
     );
+    if (backlog.top === null || backlog.n === 0) {
+      return {
+        events: 0,
+        contacts: 0,
+        agents: 0,
+        full: false,
+        ms: performance.now() - t0,
+        watermark: after,
+        top: null,
+      };
+    }
     const full = after < 0 || backlog.n > FULL_REBUILD_EVENTS;
     let upTo = backlog.top;
     let n = backlog.n;
-    let touched: Changed = { contacts: 0, agents: 0, changed: [] };
-    if (upTo !== null && n > 0) {
-      if (full) touched = await rebuildAll(tx);
-      else {
-        // Nothing else writes while this transaction runs: these are the next events after the watermark.
-        await tx.query(
-          `CREATE OR REPLACE TEMP TABLE fx_new AS SELECT rowid AS rid, contact_id, agent_id, type, at_ms
-           FROM events WHERE rowid > ? AND rowid <= ?`,
-          [after, Math.min(upTo, after + STEP_EVENTS)],
-        );
-        ({ upTo, n } = await one<{ upTo: number | null; n: number }>(
-          tx,
-          'SELECT max(rid) AS upTo, count(*) AS n FROM fx_new',
-        ));
-        // A step over a gap in rowids (none are expected) still moves on.
-        upTo ??= Math.min(backlog.top ?? after, after + STEP_EVENTS);
-        touched = await refreshNew(tx);
-      }
-      await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
+    let touched: Changed;
+    if (full) touched = await rebuildAll(tx);
+    else {
+      // Nothing else writes while this transaction runs: these are the next events after the watermark.
+      const last = Math.min(upTo, after + STEP_EVENTS);
+      await tx.query(
+        `CREATE OR REPLACE TEMP TABLE fx_new AS SELECT rowid AS rid, contact_id, agent_id, type, at_ms
+         FROM events WHERE rowid > ? AND rowid <= ?`,
+        [after, last],
+      );
+      n = (await one<{ n: number }>(tx, 'SELECT count(*) AS n FROM fx_new')).n;
+      upTo = last;
+      touched = await refreshNew(tx);
     }
+    await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
     for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
       await tx.query(`DROP TABLE IF EXISTS ${t}`);
     }
     noteChanges(db, touched.changed);
     const { changed: _changed, ...counts } = touched;
-    return {
-      events: n,
-      ...counts,
-      full: full && n > 0,
-      ms: performance.now() - t0,
-      watermark: upTo ?? after,
-      top: backlog.top,
-    };
+    return { events: n, ...counts, full, ms: performance.now() - t0, watermark: upTo, top: backlog.top };
   });
 }
 
@@ -312,6 +310,13 @@ async function refreshStep(db: Database): Promise<RefreshStats & { watermark: nu
 async function refresh(db: Database): Promise<RefreshStats> {
   const t0 = performance.now();
   const total: RefreshStats = { events: 0, contacts: 0, agents: 0, full: false, ms: 0 };
+  // Every KPI query starts here: when nothing was committed since the watermark (the reader sees every
+  // commit), answer at once instead of queueing a transaction behind the ingest's commits.
+  const [state] = await db.query<{ after: number }>('SELECT event_rowid AS after FROM kpi_facts_state WHERE id = 1');
+  if (state && state.after >= 0) {
+    const [news] = await db.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE rowid > ?', [state.after]);
+    if (news?.n === 0) return { ...total, ms: performance.now() - t0 };
+  }
   let target: number | null = null;
   for (;;) {
     const step = await refreshStep(db);

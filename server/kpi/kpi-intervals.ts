@@ -105,6 +105,12 @@ function slotMap(
   return { width, slots, intervals };
 }
 
+/** Each agent's team (`tm.team`): the latest one its states name within a day of the range. */
+const teamsJoin = (agentColumn: string) => ` LEFT JOIN (
+    SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
+    FROM kpi_agent_states WHERE at_ms >= ? AND at_ms < ? GROUP BY agent_id) tm ON tm.agent_id = ${agentColumn}`;
+const teamsParams = (q: IntervalQuery): Param[] => [q.from - LOOKBACK_MS, q.to + LOOKBACK_MS];
+
 /** The parts of each interval to count: the interval itself, or its open spans. */
 function segments(
   starts: readonly number[],
@@ -136,13 +142,14 @@ export async function kpiIntervals(
   settings: KpiSettings,
   now = Date.now(),
 ): Promise<IntervalRow[]> {
+  // Everything committed before the question is in the answer.
+  await refreshFacts(db);
   // A team is the agent's latest within a day of the whole range, so a day alone could differ.
   if (q.interval === 'range' || q.by === 'team') return computeIntervals(db, q, settings, now);
   const days = bucketStarts(q.from, q.to, '1d', q.timeZone)
     .map((start, i, all) => ({ start, end: all[i + 1] ?? q.to }))
     .filter((d) => d.start >= q.from && d.end <= Math.min(q.to, now) && d.end > d.start);
   if (days.length < 2) return computeIntervals(db, q, settings, now);
-  await refreshFacts(db);
   const generation = factsGeneration(db);
   const cache = cacheOf(db);
   const shape = JSON.stringify([q.interval, q.by, q.timeZone, q.queues ?? null, q.channel ?? null, settings]);
@@ -198,6 +205,7 @@ function remember(cache: Map<string, Kept>, key: string, kept: Kept): void {
   }
 }
 
+/** The facts as they are (kpiIntervals refreshes them first), summed per interval and key. */
 async function computeIntervals(
   db: Database,
   q: IntervalQuery,
@@ -207,7 +215,6 @@ async function computeIntervals(
   const starts = q.interval === 'range' ? [q.from] : bucketStarts(q.from, q.to, q.interval, q.timeZone);
   if (starts.length > MAX_BUCKETS) throw new RangeError(`more than ${MAX_BUCKETS} intervals`);
   if (starts.length === 0) return [];
-  await refreshFacts(db);
   const ends = new Map(starts.map((s, i) => [s, starts[i + 1] ?? q.to]));
   const rows = new Map<string, IntervalRow>();
   const into = (start: number, key: string | null): KpiCounters => {
@@ -297,10 +304,8 @@ async function computeIntervals(
       case 'team':
         key = 'tm.team';
         where.push(`f.kind IN ${ANSWER_KINDS}`);
-        // An agent's team is the latest one its states name within a day of the range.
-        teams = ` LEFT JOIN (SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
-                   FROM kpi_agent_states WHERE at_ms >= ? AND at_ms < ? GROUP BY agent_id) tm ON tm.agent_id = f.agent_id`;
-        teamParams.push(q.from - LOOKBACK_MS, q.to + LOOKBACK_MS);
+        teams = teamsJoin('f.agent_id');
+        teamParams.push(...teamsParams(q));
         break;
     }
     if (q.channel !== undefined) {
@@ -423,12 +428,7 @@ async function computeIntervals(
        SELECT cut.b_start, ${key} AS k,
          sum(ms) FILTER (WHERE state IN ('on_contact', 'wrap_up') AND ms > 0) AS busy,
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
-       FROM cut${
-         q.by === 'team'
-           ? ` LEFT JOIN (SELECT agent_id, arg_max(team, at_ms) FILTER (WHERE team IS NOT NULL) AS team
-                 FROM kpi_agent_states WHERE at_ms >= ? AND at_ms < ? GROUP BY agent_id) tm ON tm.agent_id = cut.agent_id`
-           : ''
-       }
+       FROM cut${q.by === 'team' ? teamsJoin('cut.agent_id') : ''}
        GROUP BY ALL`,
       [
         JSON.stringify(segs.map((x) => x.interval)),
@@ -440,7 +440,7 @@ async function computeIntervals(
         end,
         q.from,
         end,
-        ...(q.by === 'team' ? [q.from - LOOKBACK_MS, q.to + LOOKBACK_MS] : []),
+        ...(q.by === 'team' ? teamsParams(q) : []),
       ],
     );
     for (const r of result) {
