@@ -14,6 +14,7 @@ import { EventStore } from '../server/ingest/event-store.ts';
 import { Ingest } from '../server/ingest/ingest.ts';
 import { refreshFacts } from '../server/kpi/kpi-facts.ts';
 import { kpiIntervals, type Dimension, type IntervalName } from '../server/kpi/kpi-intervals.ts';
+import { warmRollups } from '../server/kpi/kpi-rollups.ts';
 import { Simulator } from '../server/simulator/simulator.ts';
 import { machineInfo, median, round, ROOT, table } from './lib.ts';
 
@@ -93,29 +94,66 @@ log(`history: ${facts!.contacts} contacts, ${facts!.events} events`);
   if (r.events > 0) log(`facts built from ${r.events} events in ${round((performance.now() - t0) / 1000)} s`);
 }
 
-const cases: { label: string; from: number; interval: IntervalName; by: Dimension }[] = [
+const cases: { label: string; from: number; interval: IntervalName | 'range'; by: Dimension }[] = [
   { label: 'last day, 15m', from: end - 86_400_000, interval: '15m', by: 'none' },
   { label: 'last day, 1h by queue', from: end - 86_400_000, interval: '1h', by: 'queue' },
   { label: 'last 7 days, 1d by agent', from: end - 7 * 86_400_000, interval: '1d', by: 'agent' },
   { label: '30 days, 1d', from: start, interval: '1d', by: 'none' },
+  { label: '30 days, 1h by queue', from: start, interval: '1h', by: 'queue' },
+  { label: '30 days, the range (GET /api/kpis)', from: start, interval: 'range', by: 'none' },
+  { label: 'last day + 5 h of today, 15m', from: end - 86_400_000, interval: '15m', by: 'none' },
 ];
-const rows: (string | number)[][] = [['query', 'median ms', 'runs (ms)', 'rows']];
+const ask = (c: (typeof cases)[number]) =>
+  kpiIntervals(
+    db,
+    {
+      from: c.from,
+      to: c.label.includes('today') ? end + 5 * 3_600_000 : end,
+      interval: c.interval,
+      by: c.by,
+      timeZone: 'UTC',
+    },
+    DEFAULT_KPI_SETTINGS,
+    end + 5 * 3_600_000,
+  );
+const dropRollups = () =>
+  db.write(async (tx) => {
+    for (const t of ['kpi_rollup_slots', 'kpi_rollup_entries', 'kpi_rollup_days']) await tx.query(`DELETE FROM ${t}`);
+  });
+// First: the days are summed from the facts and stored. Then: read back from the rollups.
+const rows: (string | number)[][] = [
+  ['query', 'first (sums the days) ms', 'rolled up: median ms', 'runs (ms)', 'rows'],
+];
 for (const c of cases) {
+  await dropRollups();
+  const t0 = performance.now();
+  await ask(c);
+  const first = performance.now() - t0;
   const times: number[] = [];
   let count = 0;
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const result = await kpiIntervals(
-      db,
-      { from: c.from, to: end, interval: c.interval, by: c.by, timeZone: 'UTC' },
-      DEFAULT_KPI_SETTINGS,
-      end,
-    );
-    times.push(performance.now() - t0);
-    count = result.length;
+    const t1 = performance.now();
+    count = (await ask(c)).length;
+    times.push(performance.now() - t1);
   }
-  rows.push([c.label, round(median(times), 0), times.map((t) => round(t, 0)).join(' / '), count]);
-  log(`${c.label}: median ${round(median(times), 0)} ms`);
+  rows.push([c.label, round(first, 0), round(median(times), 0), times.map((t) => round(t, 0)).join(' / '), count]);
+  log(`${c.label}: first ${round(first, 0)} ms, then median ${round(median(times), 0)} ms`);
+}
+// What the server does in the background: every split of every past day summed ahead.
+{
+  await dropRollups();
+  const t0 = performance.now();
+  let days = 0;
+  for (let n; (n = await warmRollups(db, DEFAULT_KPI_SETTINGS, 'UTC', end + 5 * 3_600_000, 30)) > 0;) days += n;
+  const ms = performance.now() - t0;
+  rows.push([
+    `roll up ${days} split-days ahead (server, background)`,
+    round(ms, 0),
+    round(ms / days, 0),
+    'per split-day',
+    days,
+  ]);
+  log(`rolled up ${days} split-days in ${round(ms / 1000)} s`);
 }
 // Steady state: the server refreshes about once a second; time refreshes after a second's and a
 // minute's worth of new events (copies of the last ones, a day after the range, so that reruns

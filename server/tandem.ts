@@ -18,6 +18,7 @@ import { toKpiSettings, type KpiSettingsView, type Targets } from './contract/kp
 import type { QueueKpiSettings } from './contract/kpis.ts';
 import { KpiSettingsStore } from './kpi/kpi-settings-store.ts';
 import { refreshFacts } from './kpi/kpi-facts.ts';
+import { warmRollups } from './kpi/kpi-rollups.ts';
 
 export type Tandem = {
   config: Config;
@@ -130,6 +131,24 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     follower.unref();
   };
   follow(1000);
+  // Recent days are rolled up ahead of any question (kpi-rollups.ts), a few days per step with the
+  // same pause rule; once all are current, it looks again each minute (a day ended, settings changed).
+  let warmer: NodeJS.Timeout | undefined;
+  let warming: Promise<unknown> = Promise.resolve();
+  const warm = (delayMs: number) => {
+    if (closing) return;
+    warmer = setTimeout(() => {
+      const started = performance.now();
+      warming = warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())
+        .then((days) => warm(days > 0 ? Math.max(1000, 4 * (performance.now() - started)) : MINUTE))
+        .catch((err: unknown) => {
+          if (!closing) log.error({ err }, 'could not roll up past days');
+          warm(MINUTE);
+        });
+    }, delayMs);
+    warmer.unref();
+  };
+  warm(5000);
   const replayed = await rebuild(db, engine, Date.now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine);
@@ -177,6 +196,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       clearInterval(pruner);
       closing = true;
       clearTimeout(follower);
+      clearTimeout(warmer);
+      await warming;
       hub.stop();
       await store.drain();
       await db.close();

@@ -30,8 +30,19 @@ const REBUILD_DAYS = 3;
 const DAY_MS = 86_400_000;
 
 export type RefreshStats = { events: number; contacts: number; agents: number; full: boolean; ms: number };
-/** Time spans [lo, hi) of facts that a refresh rewrote (by the facts' own times). */
-type Changed = { contacts: number; agents: number; changed: [number, number][] };
+/**
+ * Where a refresh changed what facts contribute, by the contributions' own times: spans [lo, hi); the
+ * starts of contacts whose customer's next start changed (FCR) with the shorter of the old and new gap;
+ * every time from `onward` on (agents' states: the open state counts up to now); or everything.
+ */
+type Changed = {
+  contacts: number;
+  agents: number;
+  spans: [number, number][];
+  repeats: { start: number; gap: number }[];
+  onward: number | null;
+  everything: boolean;
+};
 
 /**
  * Facts per contact from `fx_ev` (events of the contacts being rewritten, over the source window):
@@ -160,7 +171,7 @@ async function rebuildAll(tx: WriteTx): Promise<Changed> {
     tx,
     'SELECT (SELECT count(*) FROM kpi_contacts) AS contacts, (SELECT count(DISTINCT agent_id) FROM kpi_agent_states) AS agents',
   );
-  return { ...n, changed: [[-Infinity, Infinity]] };
+  return { ...n, spans: [], repeats: [], onward: null, everything: true };
 }
 
 /**
@@ -168,7 +179,7 @@ async function rebuildAll(tx: WriteTx): Promise<Changed> {
  * the watermark) touch.
  */
 async function refreshNew(tx: WriteTx): Promise<Changed> {
-  const changed: [number, number][] = [];
+  const changed: Changed = { contacts: 0, agents: 0, spans: [], repeats: [], onward: null, everything: false };
   const span = await one<{
     lo: number | null;
     hi: number | null;
@@ -188,11 +199,14 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
     // of their contacts within that band.
     const bandLo = span.lo - LOOKBACK_MS;
     const bandHi = span.hi + LOOKBACK_MS + 1;
-    changed.push([bandLo, bandHi]);
     await tx.query(
       'CREATE OR REPLACE TEMP TABLE fx_dirty AS SELECT DISTINCT contact_id FROM fx_new WHERE contact_id IS NOT NULL',
     );
     await loadEvents(tx, 'contact_id IN (SELECT contact_id FROM fx_dirty)', bandLo, bandHi);
+    // Every fact deleted or written below sits at the time of one of these events (events are never
+    // removed), so their span bounds what changed: usually minutes, not the whole band.
+    const source = await one<{ lo: number; hi: number }>(tx, 'SELECT min(at_ms) AS lo, max(at_ms) AS hi FROM fx_ev');
+    changed.spans.push([source.lo, source.hi + 1]);
     await tx.query(DIMS);
     const inBand = 'contact_id IN (SELECT contact_id FROM fx_dirty)';
     await tx.query(`DELETE FROM kpi_contacts WHERE start_ms >= ? AND start_ms < ? AND ${inBand}`, [bandLo, bandHi]);
@@ -212,15 +226,20 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
        WITH theirs AS MATERIALIZED (
          SELECT contact_id, start_ms, next_start_ms, customer_id FROM kpi_contacts
          WHERE start_ms >= ? AND start_ms < ? AND customer_key IN (SELECT hash(customer_id) FROM fx_customers))
-       SELECT contact_id, start_ms, next_ms FROM (
+       SELECT contact_id, start_ms, next_start_ms AS was_ms, next_ms FROM (
          SELECT contact_id, start_ms, next_start_ms,
            lead(start_ms) OVER (PARTITION BY customer_id ORDER BY start_ms, contact_id) AS next_ms
          FROM theirs)
        WHERE next_start_ms IS DISTINCT FROM next_ms`,
       window,
     );
-    const repeats = await tx.query<{ start_ms: number }>('SELECT start_ms FROM fx_next');
-    for (const r of repeats) changed.push([r.start_ms, r.start_ms + 1]);
+    const repeats = await tx.query<{ start_ms: number; was_ms: number | null; next_ms: number | null }>(
+      'SELECT start_ms, was_ms, next_ms FROM fx_next',
+    );
+    for (const r of repeats) {
+      const gap = Math.min(r.was_ms ?? Infinity, r.next_ms ?? Infinity) - r.start_ms;
+      changed.repeats.push({ start: r.start_ms, gap });
+    }
     if (repeats.length > 0) {
       await tx.query(
         `UPDATE kpi_contacts k SET next_start_ms = x.next_ms FROM fx_next x
@@ -233,7 +252,9 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
 
   if (span.alo !== null) {
     const from = span.alo - LOOKBACK_MS;
-    changed.push([from - LOOKBACK_MS, Infinity]);
+    // States before the earliest new one keep what they count, except the one it ends, and that one
+    // only from there on; the open state counts up to whenever a query asks.
+    changed.onward = span.alo;
     const agents = ` AND agent_id IN (SELECT DISTINCT agent_id FROM fx_new WHERE type = 'agent.state')`;
     await tx.query(`DELETE FROM kpi_agent_states WHERE at_ms >= ?${agents}`, [from]);
     await tx.query(AGENT_STATES(agents), [from]);
@@ -246,7 +267,48 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
       [from, from, from - LOOKBACK_MS],
     );
   }
-  return { contacts: span.contacts, agents: span.agents, changed };
+  return { ...changed, contacts: span.contacts, agents: span.agents };
+}
+
+/**
+ * Writes where this refresh changed facts, by UTC day, into kpi_fact_changes in the refresh's own
+ * transaction, so that rollups summed from older facts (kpi-rollups.ts) know they are stale, across
+ * restarts too. One row per day and kind of change, holding the latest watermark.
+ */
+async function recordChanges(tx: WriteTx, c: Changed, watermark: number): Promise<void> {
+  if (c.everything) {
+    await tx.query('DELETE FROM kpi_fact_changes');
+    await tx.query('INSERT INTO kpi_fact_changes VALUES (?, -1, ?)', [Number.MIN_SAFE_INTEGER, watermark]);
+    return;
+  }
+  const keys = new Map<number, [number, number]>();
+  const add = (day: number, gap: number) => keys.set(day * 1000 + gap, [day, gap]);
+  for (const [lo, hi] of c.spans) {
+    for (let d = Math.floor(lo / DAY_MS); d <= Math.floor((hi - 1) / DAY_MS); d++) add(d, 0);
+  }
+  for (const r of c.repeats) {
+    // FCR counts a next start within the horizon: a gap of N days or less matters to horizons of N or more.
+    const days = Math.ceil(r.gap / DAY_MS);
+    if (days <= FCR_MAX_MS / DAY_MS) add(Math.floor(r.start / DAY_MS), days);
+  }
+  if (keys.size > 0) {
+    const rows = [...keys.values()];
+    await tx.query(
+      'DELETE FROM kpi_fact_changes WHERE gap_days >= 0 AND day_utc * 1000 + gap_days IN (SELECT unnest(?::BIGINT[]))',
+      [JSON.stringify([...keys.keys()])],
+    );
+    await tx.query('INSERT INTO kpi_fact_changes SELECT unnest(?::BIGINT[]), unnest(?::INTEGER[]), ?', [
+      JSON.stringify(rows.map((r) => r[0])),
+      JSON.stringify(rows.map((r) => r[1])),
+      watermark,
+    ]);
+  }
+  if (c.onward !== null) {
+    // This row covers every later day at a newer watermark, so later rows of its kind say nothing more.
+    const day = Math.floor(c.onward / DAY_MS);
+    await tx.query('DELETE FROM kpi_fact_changes WHERE gap_days = -1 AND day_utc >= ?', [day]);
+    await tx.query('INSERT INTO kpi_fact_changes VALUES (?, -1, ?)', [day, watermark]);
+  }
 }
 
 /**
@@ -294,12 +356,20 @@ async function refreshStep(db: Database): Promise<RefreshStats & { watermark: nu
       touched = await refreshNew(tx);
     }
     await tx.query('UPDATE kpi_facts_state SET event_rowid = ? WHERE id = 1', [upTo]);
+    await recordChanges(tx, touched, upTo);
     for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
       await tx.query(`DROP TABLE IF EXISTS ${t}`);
     }
-    noteChanges(db, touched.changed);
-    const { changed: _changed, ...counts } = touched;
-    return { events: n, ...counts, full, ms: performance.now() - t0, watermark: upTo, top: backlog.top };
+    noteChanges(db, touched);
+    return {
+      events: n,
+      contacts: touched.contacts,
+      agents: touched.agents,
+      full,
+      ms: performance.now() - t0,
+      watermark: upTo,
+      top: backlog.top,
+    };
   });
 }
 
@@ -346,7 +416,14 @@ function logOf(db: Database): ChangeLog {
   return log;
 }
 
-function noteChanges(db: Database, spans: [number, number][]): void {
+function noteChanges(db: Database, c: Changed): void {
+  const spans: [number, number][] = c.everything
+    ? [[-Infinity, Infinity]]
+    : [
+        ...c.spans,
+        ...c.repeats.map((r): [number, number] => [r.start, r.start + 1]),
+        ...(c.onward === null ? [] : [[c.onward, Infinity] as [number, number]]),
+      ];
   if (spans.length === 0) return;
   const log = logOf(db);
   log.generation++;

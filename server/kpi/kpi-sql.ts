@@ -16,6 +16,8 @@ export type KpiFilter = {
   channel?: string;
   /** Count only what happens within these spans (business hours). */
   open?: readonly (readonly [number, number])[];
+  /** Where days begin: whole days come from rollups summed in this zone (UTC when not given). */
+  timeZone?: string;
 };
 
 export async function kpiCounters(
@@ -24,7 +26,12 @@ export async function kpiCounters(
   settings: KpiSettings,
   now = Date.now(),
 ): Promise<KpiCounters> {
-  // One interval and no split: the time zone only matters for cutting intervals, so any will do.
-  const [row] = await kpiIntervals(db, { ...filter, interval: 'range', by: 'none', timeZone: 'UTC' }, settings, now);
+  // One interval and no split: the zone decides only which parts are whole days, not the sum.
+  const [row] = await kpiIntervals(
+    db,
+    { ...filter, interval: 'range', by: 'none', timeZone: filter.timeZone ?? 'UTC' },
+    settings,
+    now,
+  );
   return row?.counters ?? emptyCounters();
 }

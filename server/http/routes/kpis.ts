@@ -119,7 +119,12 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
       );
       counters = rows.find((r) => r.key === value)?.counters ?? emptyCounters();
     } else {
-      counters = await kpiCounters(t.db, { from, to, queues, channel: q.channel, open }, settings, now);
+      counters = await kpiCounters(
+        t.db,
+        { from, to, queues, channel: q.channel, open, timeZone: t.timeZone },
+        settings,
+        now,
+      );
     }
     return c.json({
       range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
