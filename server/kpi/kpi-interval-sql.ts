@@ -347,34 +347,49 @@ export async function sumFacts(
   if ((q.by === 'none' || q.by === 'agent' || q.by === 'team') && segs.length > 0) {
     const end = Math.min(q.to, now);
     const key = q.by === 'agent' ? 'cut.agent_id' : q.by === 'team' ? 'tm.team' : 'NULL';
-    const result = await db.query<Row>(
-      `WITH bb AS (SELECT unnest(?::BIGINT[]) AS b_start, unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi),
-       i AS (
+    const states = `i AS (
          SELECT agent_id, at_ms, state, coalesce(next_ms, ?) AS next_ms FROM kpi_agent_states
          WHERE at_ms >= ? AND at_ms < ? AND coalesce(next_ms, ?) > ?
-           AND state IN ('on_contact', 'wrap_up', 'available')),
-       cut AS (
-         SELECT bb.b_start, i.agent_id, i.state,
-           least(i.next_ms, bb.hi, ?) - greatest(i.at_ms, bb.lo) AS ms
-         FROM i JOIN bb ON i.at_ms < bb.hi AND i.next_ms > bb.lo)
-       SELECT cut.b_start, ${key} AS k,
+           AND state IN ('on_contact', 'wrap_up', 'available'))`;
+    const stateParams: Param[] = [end, q.from - LOOKBACK_MS, q.to, end, q.from];
+    const sums = `SELECT cut.b_start, ${key} AS k,
          sum(ms) FILTER (WHERE state IN ('on_contact', 'wrap_up') AND ms > 0) AS busy,
          sum(ms) FILTER (WHERE state = 'available' AND ms > 0) AS available
        FROM cut${q.by === 'team' ? teamsJoin('cut.agent_id') : ''}
-       GROUP BY ALL`,
-      [
-        JSON.stringify(segs.map((x) => x.interval)),
-        JSON.stringify(segs.map((x) => x.lo)),
-        JSON.stringify(segs.map((x) => x.hi)),
-        end,
-        q.from - LOOKBACK_MS,
-        q.to,
-        end,
-        q.from,
-        end,
-        ...(q.by === 'team' ? teamsParams(q) : []),
-      ],
-    );
+       GROUP BY ALL`;
+    const teamParams = q.by === 'team' ? teamsParams(q) : [];
+    // Many intervals of one slot each: a state is cut at the slots it spans, found by arithmetic (states
+    // last minutes, so that is a slot or two each). Joining states to spans compares every state with
+    // every interval: cheaper for a few intervals, far dearer for hundreds (a week of quarter hours).
+    const arithmetic = direct && map !== null && starts.length > 64;
+    const result = arithmetic
+      ? await db.query<Row>(
+          `WITH ${states},
+           c AS (SELECT agent_id, state, greatest(at_ms, ?) AS lo, least(next_ms, ?) AS hi FROM i),
+           cut AS (
+             SELECT greatest(s * ${map.width}, ?) AS b_start, agent_id, state,
+               least(hi, (s + 1) * ${map.width}, ?) - greatest(lo, s * ${map.width}) AS ms
+             FROM (SELECT *, unnest(range(lo // ${map.width}, (hi - 1) // ${map.width} + 1)) AS s FROM c WHERE hi > lo))
+           ${sums}`,
+          [...stateParams, q.from, q.to, q.from, end, ...teamParams],
+        )
+      : await db.query<Row>(
+          `WITH bb AS (SELECT unnest(?::BIGINT[]) AS b_start, unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi),
+           ${states},
+           cut AS (
+             SELECT bb.b_start, i.agent_id, i.state,
+               least(i.next_ms, bb.hi, ?) - greatest(i.at_ms, bb.lo) AS ms
+             FROM i JOIN bb ON i.at_ms < bb.hi AND i.next_ms > bb.lo)
+           ${sums}`,
+          [
+            JSON.stringify(segs.map((x) => x.interval)),
+            JSON.stringify(segs.map((x) => x.lo)),
+            JSON.stringify(segs.map((x) => x.hi)),
+            ...stateParams,
+            end,
+            ...teamParams,
+          ],
+        );
     for (const r of result) {
       const c = into(Number(r.b_start), (r.k as string | null) ?? null);
       c.busyMs += n(r.busy);

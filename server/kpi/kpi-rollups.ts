@@ -1,6 +1,6 @@
 /**
  * KPI rollups: each ended local day summed from the facts into 15-minute slots, per dimension (none,
- * queue, channel, handler, agent) and per set of definitions, stored in DuckDB
+ * queue, channel, handler) and per set of definitions, stored in DuckDB
  * (data/migrations/006_kpi_rollups.sql). A query over many days then sums a few thousand stored rows
  * per day instead of millions of facts, and the rows outlive a restart.
  *
@@ -38,13 +38,12 @@ import {
 const SLOT_MS = 900_000;
 const DAY_MS = 86_400_000;
 
-export const ROLLUP_DIMENSIONS = [
-  'none',
-  'queue',
-  'channel',
-  'handler',
-  'agent',
-] as const satisfies readonly Dimension[];
+/**
+ * Splits with a handful of keys. Not agents: a day of a large center is a row per agent and slot
+ * (168,000 rows a day at 1,750 agents), which costs more to write and read than to sum the facts;
+ * splits by agent keep whole days in memory instead (kpi-intervals.ts).
+ */
+export const ROLLUP_DIMENSIONS = ['none', 'queue', 'channel', 'handler'] as const satisfies readonly Dimension[];
 
 /** The numeric counters, in kpi_rollup_slots' column order after (shape, day_ms, slot_ms, key). */
 export const SUMMED = [
@@ -83,11 +82,12 @@ export const SUMMED = [
 ] as const satisfies readonly NumericCounter[];
 
 export const columnOf = (counter: string): string => counter.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const COLUMNS = SUMMED.map(columnOf);
 
 /** Money in whole 1/10,000 units, as sumFacts sums it. */
 const E4 = 10_000;
-/** Days summed per pass: more is faster; an agent split holds a row per agent and slot in memory. */
-const chunkDays = (by: Dimension) => (by === 'agent' ? 3 : 14);
+/** Days summed per pass: more is faster, and holds more rows in memory. */
+const CHUNK_DAYS = 14;
 
 /**
  * What a rollup depends on besides the facts: the split, the zone that cuts days, and the settings
@@ -133,6 +133,7 @@ export function rollupDays(q: IntervalQuery, now: number): Day[] {
 const isMidnight = (t: number, timeZone: string) => startOfDay(t, timeZone) === t;
 
 type Value = number | string | null;
+type Entry = { counter: 'sales' | 'escalationReasons'; name: string; value: number };
 
 /**
  * The rows of `days` (whole ended days of the query's range, from rollupDays) in the query's
@@ -159,37 +160,34 @@ export async function rolledUp(
   const keep = q.queues !== undefined ? ' AND list_contains(?::VARCHAR[], r.key)' : '';
   const params: Param[] = [JSON.stringify(map.slots), JSON.stringify(starts)];
   const where: Param[] = [shape, lo, hi, ...(q.queues !== undefined ? [JSON.stringify(q.queues)] : [])];
-  // One statement, so the counters and their maps come from one snapshot of the rollups.
-  const result = await db.query<Record<string, Value>>(
-    `WITH sm AS (SELECT unnest(?::BIGINT[]) AS slot, unnest(?::BIGINT[]) AS b)
-     SELECT sm.b, r.key, NULL AS counter, NULL AS name, NULL AS value,
-       ${SUMMED.map((k) => `sum(r.${columnOf(k)}) AS ${columnOf(k)}`).join(', ')}
-     FROM kpi_rollup_slots r JOIN sm ON sm.slot = r.slot_ms // ${SLOT_MS}
-     WHERE r.shape = ? AND r.day_ms >= ? AND r.day_ms < ?${keep}
-     GROUP BY sm.b, r.key
-     UNION ALL BY NAME
-     SELECT sm.b, r.key, r.counter, r.name, sum(r.value) AS value
-     FROM kpi_rollup_entries r JOIN sm ON sm.slot = r.slot_ms // ${SLOT_MS}
-     WHERE r.shape = ? AND r.day_ms >= ? AND r.day_ms < ?${keep}
-     GROUP BY sm.b, r.key, r.counter, r.name`,
+  // One statement, so the counters and their maps come from one snapshot of the rollups; the maps
+  // travel as one list per row (a row per entry would carry every counter column again, as NULLs).
+  const result = await db.query<Record<string, Value | Entry[]>>(
+    `WITH sm AS (SELECT unnest(?::BIGINT[]) AS slot, unnest(?::BIGINT[]) AS b),
+     s AS (
+       SELECT sm.b, r.key, ${SUMMED.map((k, i) => `sum(r.${COLUMNS[i]})::DOUBLE AS ${COLUMNS[i]}`).join(', ')}
+       FROM kpi_rollup_slots r JOIN sm ON sm.slot = r.slot_ms // ${SLOT_MS}
+       WHERE r.shape = ? AND r.day_ms >= ? AND r.day_ms < ?${keep}
+       GROUP BY sm.b, r.key),
+     e AS (
+       SELECT b, key, list({'counter': counter, 'name': name, 'value': value}) AS entries FROM (
+         SELECT sm.b, r.key, r.counter, r.name, sum(r.value)::DOUBLE AS value
+         FROM kpi_rollup_entries r JOIN sm ON sm.slot = r.slot_ms // ${SLOT_MS}
+         WHERE r.shape = ? AND r.day_ms >= ? AND r.day_ms < ?${keep}
+         GROUP BY sm.b, r.key, r.counter, r.name)
+       GROUP BY b, key)
+     SELECT s.*, e.entries FROM s LEFT JOIN e ON e.b = s.b AND e.key IS NOT DISTINCT FROM s.key`,
     [...params, ...where, ...where],
   );
-  const rows = new Map<string, IntervalRow>();
-  const into = (start: number, key: string | null): KpiCounters => {
-    const id = `${start}\u0000${key ?? ''}`;
-    let r = rows.get(id);
-    if (!r) rows.set(id, (r = { start, end: ends.get(start)!, key, counters: emptyCounters() }));
-    return r.counters;
-  };
+  const rows: IntervalRow[] = [];
   for (const r of result) {
-    const c = into(Number(r.b), (r.key as string | null) ?? null);
-    if (r.counter === null) {
-      for (const k of SUMMED) c[k] += Number(r[columnOf(k)] ?? 0);
-    } else if (r.counter === 'sales') {
-      c.sales[r.name as string] = addMoney(c.sales[r.name as string] ?? 0, Number(r.value) / E4);
-    } else {
-      const reasons = c.escalationReasons;
-      reasons[r.name as string] = (reasons[r.name as string] ?? 0) + Number(r.value);
+    const start = Number(r.b);
+    const c = emptyCounters();
+    rows.push({ start, end: ends.get(start)!, key: (r.key as string | null) ?? null, counters: c });
+    SUMMED.forEach((k, i) => (c[k] = Number(r[COLUMNS[i]!] ?? 0)));
+    for (const e of (r.entries as Entry[] | null) ?? []) {
+      if (e.counter === 'sales') c.sales[e.name] = addMoney(c.sales[e.name] ?? 0, e.value / E4);
+      else c.escalationReasons[e.name] = (c.escalationReasons[e.name] ?? 0) + e.value;
     }
   }
   return [...rows.values()];
@@ -241,7 +239,7 @@ async function ensureRollups(
   const runs: Day[][] = [];
   for (const d of stale) {
     const run = runs.at(-1);
-    if (run && run.at(-1)!.end === d.start && run.length < chunkDays(by)) run.push(d);
+    if (run && run.at(-1)!.end === d.start && run.length < CHUNK_DAYS) run.push(d);
     else runs.push([d]);
   }
   for (const run of runs) {
@@ -316,7 +314,7 @@ export async function warmRollups(
     const stale = await staleDays(db, shape, settings, days);
     if (stale.length === 0) continue;
     // The most recent days first: they are the ones asked for most.
-    const newest = stale.slice(-chunkDays(by));
+    const newest = stale.slice(-CHUNK_DAYS);
     return ensureRollups(db, shape, by, timeZone, settings, newest, now);
   }
   return 0;
