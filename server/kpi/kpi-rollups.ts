@@ -20,7 +20,6 @@ import {
   emptyCounters,
   fcrHorizonMs,
   settingsFor,
-  type KpiCounters,
   type KpiSettings,
   type NumericCounter,
 } from '../contract/kpis.ts';
