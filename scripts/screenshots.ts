@@ -96,7 +96,8 @@ async function shoot(
   if (signedIn) await context.addCookies([{ name: 'tandem_session', value: token, url: server.url }]);
   const page = await context.newPage();
   await page.goto(new URL(path, server.url).href);
-  await page.getByText(ready).first().waitFor();
+  // Exact: "Connecting to live data…" must not count as LIVE.
+  await page.getByText(ready, { exact: true }).first().waitFor();
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `${out}${name}-${width}x${height}.png` });
   await context.close();
@@ -105,6 +106,8 @@ async function shoot(
 try {
   await shoot('wall', '/wall', 'LIVE', { signedIn: true });
   await shoot('wall', '/wall', 'LIVE', { width: 3840, height: 2160, signedIn: true });
+  await shoot('wall-zh-CN', '/wall?lang=zh-CN', '实时', { signedIn: true });
+  await shoot('wall-zh-TW', '/wall?lang=zh-TW', '即時', { width: 3840, height: 2160, signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');
   await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });
   await shoot('admin-kpis', '/admin/kpis', 'vip_care', { signedIn: true });

@@ -95,6 +95,10 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     new LiveEngine({
       timeZone: kpiSettings.defaults.timeZone,
       settings: toKpiSettings(kpiSettings),
+      targets: {
+        defaults: kpiSettings.defaults.targets,
+        queues: Object.fromEntries(Object.entries(kpiSettings.queues).map(([q, v]) => [q, v.targets])),
+      },
       demo: config.demo,
     });
   let engine = newEngine();

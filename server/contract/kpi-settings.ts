@@ -26,30 +26,30 @@ export type Targets = Partial<Record<TargetKpi, Target>>;
 
 const target = z.object({ target: z.number(), warn: z.number(), alert: z.number() });
 
-export const targetsSchema = z
-  .object(
-    Object.fromEntries(Object.keys(TARGET_DIRECTIONS).map((k) => [k, target.optional()])) as Record<
-      TargetKpi,
-      z.ZodOptional<typeof target>
-    >,
-  )
-  .strict()
-  .superRefine((targets, ctx) => {
-    for (const [kpi, t] of Object.entries(targets) as [TargetKpi, Target | undefined][]) {
-      if (!t) continue;
-      const higher = TARGET_DIRECTIONS[kpi] === 'higher';
-      const ordered = higher ? t.alert <= t.warn && t.warn <= t.target : t.alert >= t.warn && t.warn >= t.target;
-      if (!ordered) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [kpi],
-          message: higher
-            ? 'higher is better here: need alert <= warn <= target'
-            : 'lower is better here: need alert >= warn >= target',
-        });
-      }
+/** Targets by KPI, each optional: the shape alone (the live contract carries it as saved). */
+export const targetsShape = z.object(
+  Object.fromEntries(Object.keys(TARGET_DIRECTIONS).map((k) => [k, target.optional()])) as Record<
+    TargetKpi,
+    z.ZodOptional<typeof target>
+  >,
+);
+
+export const targetsSchema = targetsShape.strict().superRefine((targets, ctx) => {
+  for (const [kpi, t] of Object.entries(targets) as [TargetKpi, Target | undefined][]) {
+    if (!t) continue;
+    const higher = TARGET_DIRECTIONS[kpi] === 'higher';
+    const ordered = higher ? t.alert <= t.warn && t.warn <= t.target : t.alert >= t.warn && t.warn >= t.target;
+    if (!ordered) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [kpi],
+        message: higher
+          ? 'higher is better here: need alert <= warn <= target'
+          : 'lower is better here: need alert >= warn >= target',
+      });
     }
-  });
+  }
+});
 
 const clock = z
   .string()

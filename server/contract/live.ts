@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AGENT_STATES, CHANNELS } from './events.ts';
+import { targetsShape } from './kpi-settings.ts';
 import { SL_VARIANTS } from './kpis.ts';
 
 const nullableNumber = z.number().nullable();
@@ -111,6 +112,8 @@ export const liveSnapshotSchema = z.object({
       )
       .optional(),
   }),
+  /** The targets that colour the figures: the defaults, and each queue's own (over the defaults). */
+  targets: z.object({ defaults: targetsShape, queues: z.record(z.string(), targetsShape) }),
   today: kpisSchema,
   rolling15: kpisSchema,
   queues: z.array(queueLiveSchema),
@@ -138,6 +141,7 @@ export const liveDeltaSchema = z.object({
   dayStart: z.number().optional(),
   demo: z.boolean().optional(),
   settings: liveSnapshotSchema.shape.settings.optional(),
+  targets: liveSnapshotSchema.shape.targets.optional(),
   today: kpisSchema.optional(),
   rolling15: kpisSchema.optional(),
   queues: keyedChange(queueLiveSchema),
@@ -170,6 +174,7 @@ export function applyDelta(s: LiveSnapshot, d: LiveDelta): LiveSnapshot {
   if (d.dayStart !== undefined) next.dayStart = d.dayStart;
   if (d.demo !== undefined) next.demo = d.demo;
   if (d.settings) next.settings = d.settings;
+  if (d.targets) next.targets = d.targets;
   if (d.today) next.today = d.today;
   if (d.rolling15) next.rolling15 = d.rolling15;
   if (d.agentCounts) next.agentCounts = d.agentCounts;
@@ -195,6 +200,7 @@ export function diffSnapshots(prev: LiveSnapshot, next: LiveSnapshot, seq: numbe
   if (prev.dayStart !== next.dayStart) d.dayStart = next.dayStart;
   if (prev.demo !== next.demo) d.demo = next.demo;
   if (!same(prev.settings, next.settings)) d.settings = next.settings;
+  if (!same(prev.targets, next.targets)) d.targets = next.targets;
   if (!same(prev.today, next.today)) d.today = next.today;
   if (!same(prev.rolling15, next.rolling15)) d.rolling15 = next.rolling15;
   if (!same(prev.agentCounts, next.agentCounts)) d.agentCounts = next.agentCounts;

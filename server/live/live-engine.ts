@@ -80,6 +80,8 @@ type Agent = {
 export type LiveEngineOptions = {
   timeZone: string;
   settings: KpiSettings;
+  /** Passed through to the wall, which colours figures by them. */
+  targets?: LiveSnapshot['targets'];
   demo?: boolean;
 };
 
@@ -91,6 +93,7 @@ const byTime = <T extends { at: number }>(a: T, b: T) => a.at - b.at;
 export class LiveEngine {
   readonly timeZone: string;
   settings: KpiSettings;
+  targets: LiveSnapshot['targets'];
   demo: boolean;
   #buckets: KpiBuckets;
   #repeats: RepeatContacts;
@@ -106,6 +109,7 @@ export class LiveEngine {
   constructor(options: LiveEngineOptions, now = Date.now()) {
     this.timeZone = options.timeZone;
     this.settings = options.settings;
+    this.targets = options.targets ?? { defaults: {}, queues: {} };
     this.demo = options.demo ?? false;
     const dayStart = startOfDay(now, this.timeZone);
     this.#buckets = new KpiBuckets(dayStart, this.#nextDay(dayStart));
@@ -589,6 +593,7 @@ export class LiveEngine {
       dayStart,
       demo: this.demo,
       settings: { ...this.settings },
+      targets: this.targets,
       today: computeKpis(today, this.settings),
       rolling15: computeKpis(rolling, this.settings),
       queues,

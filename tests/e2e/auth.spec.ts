@@ -1,4 +1,4 @@
-import { ADMIN, expect, PASSWORD, signIn, test, uniqueName } from '../helpers/e2e.ts';
+import { ADMIN, expect, PASSWORD, signIn, test, uniqueName, connectionBadge } from '../helpers/e2e.ts';
 
 test('an anonymous visitor of the wall is sent to sign in, and comes back after it', async ({ page, admin }) => {
   const { user } = await admin.createUser({ username: uniqueName('sup'), roles: ['supervisor'] });
@@ -21,7 +21,7 @@ test('an anonymous visitor of the wall is sent to sign in, and comes back after 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL('/wall');
-  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  await expect(connectionBadge(page)).toBeVisible();
 
   // Signing out from the wall's account menu ends the session; the sign-in page leads back to the wall.
   await page.getByRole('button', { name: /^Account menu/ }).click();

@@ -1,4 +1,4 @@
-import { expect, signIn, test, uniqueName } from '../helpers/e2e.ts';
+import { expect, signIn, test, uniqueName, connectionBadge } from '../helpers/e2e.ts';
 
 // The csp fixture fails each test on any violation; these tests make sure every page is visited
 // with the policy in force, fully rendered.
@@ -56,7 +56,7 @@ test('the admin pages and the wall run under the policy', async ({ page, baseURL
     { id: `${c}-3`, type: 'bot.ended', at: at + 5000, contactId: c, outcome: 'escalated', reason: 'policy' },
   ]);
   await page.goto('/wall');
-  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  await expect(connectionBadge(page)).toBeVisible();
   const reasons = page.getByRole('list', { name: 'Escalation reasons' });
   await expect(reasons).toContainText(/policy/i);
   const fill = reasons.locator('.fill').first();
@@ -68,5 +68,5 @@ test('the admin pages and the wall run under the policy', async ({ page, baseURL
 test('a display page runs under the policy', async ({ page, admin }) => {
   const { url } = await admin.createDisplay(uniqueName('CSP wall'));
   await page.goto(url);
-  await expect(page.getByRole('status').filter({ hasText: 'LIVE' })).toBeVisible();
+  await expect(connectionBadge(page)).toBeVisible();
 });

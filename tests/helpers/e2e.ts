@@ -12,6 +12,13 @@ let counter = 0;
 /** A username no other test uses in this run. */
 export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 
+/**
+ * The wall's connection badge showing `label` (LIVE, or its translation) as its state. Anchored: the
+ * loading line "Connecting to live data…" is a status too, and a plain text match would find "live" in it.
+ */
+export const connectionBadge = (page: Page, label = 'LIVE') =>
+  page.getByRole('status').filter({ hasText: new RegExp(`^\\s*${label}(\\s|$)`) });
+
 /** Signs a browser context in through the API: its pages then carry the session cookie. */
 export async function signIn(context: BrowserContext, baseURL: string, user = ADMIN): Promise<void> {
   // API requests carry no Origin of their own; the server wants one on every cookie-authenticated write.

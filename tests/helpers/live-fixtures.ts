@@ -28,6 +28,7 @@ export function liveSnapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapsho
     dayStart: 0,
     demo: false,
     settings: { slThresholdSeconds: 20, shortAbandonSeconds: 5, slVariant: 'exits' },
+    targets: { defaults: {}, queues: {} },
     today: computeKpis(emptyCounters()),
     rolling15: computeKpis(emptyCounters()),
     queues: [],

@@ -8,12 +8,6 @@ import type { HandlerPoint } from '$contract/live.ts';
 export const HANDLERS = ['ai', 'hybrid', 'human'] as const;
 export type HandlerKey = (typeof HANDLERS)[number];
 
-export const HANDLER_LABEL: Record<HandlerKey, string> = {
-  ai: 'AI only',
-  hybrid: 'Bot → person',
-  human: 'Person only',
-};
-
 export type Size = { width: number; height: number };
 export type Margin = { top: number; right: number; bottom: number; left: number };
 

@@ -9,14 +9,14 @@ describe('reasonBars', () => {
       ['policy', 1, 33.33],
     ]);
     expect(bars[0]!.share).toBe(0.75);
-    expect(bars[0]!.label).toBe('Customer asked for a person');
+    expect(bars.map((b) => b.folded)).toEqual([0, 0]);
   });
   it('folds the tail into one bar past the limit', () => {
     const bars = reasonBars({ a: 5, b: 4, c: 3, d: 2, e: 1 }, 3);
-    expect(bars.map((b) => [b.label, b.count])).toEqual([
-      ['a', 5],
-      ['b', 4],
-      ['3 more reasons', 6],
+    expect(bars.map((b) => [b.reason, b.folded, b.count])).toEqual([
+      ['a', 0, 5],
+      ['b', 0, 4],
+      ['', 3, 6],
     ]);
   });
   it('is empty without escalations', () => {

@@ -1,30 +1,29 @@
 /**
- * Green/amber/red rules for the first wallboard. Every status also has a word and an icon, so
- * colour is never the only signal. (Per-queue thresholds are configurable in the wall-display issue.)
+ * Green/amber/red from the targets an admin set (Admin → KPI definitions): a figure that meets its
+ * target is good; past the warn level it is amber and past the alert level red; between the target
+ * and the warn level it is "near", shown without a colour, so green always means on target. Every
+ * status also has a word and an icon, so colour is never the only signal.
  */
-export type Status = 'good' | 'warn' | 'bad' | 'none';
+import { TARGET_DIRECTIONS, type Target, type TargetKpi, type Targets } from '$contract/kpi-settings.ts';
+import type { LiveSnapshot } from '$contract/live.ts';
 
-export const STATUS_LABEL: Record<Status, string> = {
-  good: 'on target',
-  warn: 'at risk',
-  bad: 'breach',
-  none: 'no data',
-};
-export const STATUS_ICON: Record<Status, string> = { good: '●', warn: '▲', bad: '■', none: '○' };
+export type Status = 'good' | 'near' | 'warn' | 'bad' | 'none';
 
-type Rule = { good: number; warn: number; higherIsBetter: boolean };
+export const STATUS_ICON: Record<Status, string> = { good: '●', near: '◐', warn: '▲', bad: '■', none: '○' };
 
-export const RULES = {
-  serviceLevel: { good: 0.8, warn: 0.7, higherIsBetter: true },
-  abandonRate: { good: 0.05, warn: 0.1, higherIsBetter: false },
-  longestWaitSeconds: { good: 30, warn: 60, higherIsBetter: false },
-  asaSeconds: { good: 20, warn: 40, higherIsBetter: false },
-  containmentRate: { good: 0.5, warn: 0.35, higherIsBetter: true },
-  waiting: { good: 3, warn: 8, higherIsBetter: false },
-} satisfies Record<string, Rule>;
+/** How a value stands against a target, for a KPI where higher (or lower) is better. */
+export function statusOf(value: number | null | undefined, target: Target | undefined, kpi: TargetKpi): Status {
+  if (value === null || value === undefined || Number.isNaN(value) || !target) return 'none';
+  // Turned so that higher is always better.
+  const sign = TARGET_DIRECTIONS[kpi] === 'higher' ? 1 : -1;
+  const v = sign * value;
+  if (v <= sign * target.alert) return 'bad';
+  if (v <= sign * target.warn) return 'warn';
+  return v >= sign * target.target ? 'good' : 'near';
+}
 
-export function statusOf(value: number | null | undefined, rule: Rule): Status {
-  if (value === null || value === undefined || Number.isNaN(value)) return 'none';
-  if (rule.higherIsBetter) return value >= rule.good ? 'good' : value >= rule.warn ? 'warn' : 'bad';
-  return value <= rule.good ? 'good' : value <= rule.warn ? 'warn' : 'bad';
+/** The targets in force for a queue (its own over the defaults), or the defaults for the whole center. */
+export function targetsOf(targets: LiveSnapshot['targets'] | undefined, queue: string | null = null): Targets {
+  if (!targets) return {};
+  return { ...targets.defaults, ...(queue === null ? {} : targets.queues[queue]) };
 }
