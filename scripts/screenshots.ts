@@ -77,7 +77,11 @@ await t.updateKpiSettings(
 );
 await t.updateKpiSettings(
   'tech_support',
-  { settings: { shortAbandonSeconds: 10, businessHours: { sat: [['10:00', '16:00']] } }, targets: {} },
+  // A demanding target, so the wall shows what a breach looks like.
+  {
+    settings: { shortAbandonSeconds: 10, businessHours: { sat: [['10:00', '16:00']] } },
+    targets: { serviceLevel: { target: 0.95, warn: 0.9, alert: 0.85 } },
+  },
   'screenshots',
 );
 const { token } = await t.auth.sessions.create(admin.id);

@@ -71,8 +71,14 @@ test("a queue's service level is coloured by the targets set for it", async ({ p
     await expect(sl).toHaveText(/◐\s*50%/);
     await target({ target: 0.8, warn: 0.6, alert: 0.4 });
     await expect(sl).toHaveText(/▲\s*50%/);
+    // A breach also puts a banner in the header, naming the queue, the figure and its value (the
+    // whole center's 50% is already past the default alert level of 60%, so the banner is there).
+    const banner = page.getByRole('alert', { name: /BREACH/ });
+    await expect(banner).toContainText(/1 BREACH\s+All queues\s+service level\s+50%/);
     await target({ target: 0.9, warn: 0.7, alert: 0.5 });
     await expect(sl).toHaveText(/■\s*50%/);
+    // Two breaches take turns, each shown whole.
+    await expect(banner).toContainText(/2 BREACHES\s+priority\s+service level\s+50%\s+2 \/ 2/, { timeout: 10_000 });
   } finally {
     await server.close();
     db.cleanup();

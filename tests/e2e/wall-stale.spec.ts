@@ -17,11 +17,11 @@ test('the wall says STALE when its server stops, and recovers when it returns', 
     const port = Number(new URL(server.url).port);
     await page.goto(server.links.demoDisplay!);
     await expect(connectionBadge(page)).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByRole('alert', { name: /STALE/ })).toHaveCount(0);
 
     await server.close();
     server = null;
-    const overlay = page.getByRole('alert');
+    const overlay = page.getByRole('alert', { name: /STALE/ });
     await expect(overlay).toContainText('STALE', { timeout: 15_000 });
     await expect(overlay).toContainText(/Nothing has arrived for 1\d sec/);
 

@@ -27,6 +27,22 @@ export const en = {
     waiting: 'waiting for data',
     updated: 'updated {{age}} ago',
   },
+  breach: {
+    title_one: '{{count}} BREACH',
+    title_other: '{{count}} BREACHES',
+    center: 'All queues',
+  },
+  target: {
+    serviceLevel: 'service level',
+    asaSeconds: 'ASA',
+    ahtSeconds: 'AHT',
+    abandonRate: 'abandon rate',
+    occupancy: 'occupancy',
+    containmentRate: 'bot containment',
+    csat: 'CSAT',
+    nps: 'NPS',
+    longestWaitSeconds: 'longest wait',
+  },
   stale: {
     title: 'STALE: no live data',
     body: 'Nothing has arrived for {{age}}. The figures are from {{time}} and may be wrong.',

@@ -25,6 +25,21 @@ export const zhCN: Messages = {
     waiting: '等待数据',
     updated: '{{age}}前更新',
   },
+  breach: {
+    title_other: '{{count}} 项告警',
+    center: '全部队列',
+  },
+  target: {
+    serviceLevel: '服务水平',
+    asaSeconds: '平均应答时长',
+    ahtSeconds: '平均处理时长',
+    abandonRate: '放弃率',
+    occupancy: '占用率',
+    containmentRate: '机器人解决率',
+    csat: '满意度',
+    nps: 'NPS',
+    longestWaitSeconds: '最长等待',
+  },
   stale: {
     title: '数据过期：未收到实时数据',
     body: '已有 {{age}} 未收到数据。以下数字截至 {{time}}，可能不准确。',

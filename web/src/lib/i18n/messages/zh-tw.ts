@@ -25,6 +25,21 @@ export const zhTW: Messages = {
     waiting: '等待資料',
     updated: '{{age}}前更新',
   },
+  breach: {
+    title_other: '{{count}} 項警示',
+    center: '全部佇列',
+  },
+  target: {
+    serviceLevel: '服務水準',
+    asaSeconds: '平均應答時間',
+    ahtSeconds: '平均處理時間',
+    abandonRate: '放棄率',
+    occupancy: '佔用率',
+    containmentRate: '機器人解決率',
+    csat: '滿意度',
+    nps: 'NPS',
+    longestWaitSeconds: '最長等候',
+  },
   stale: {
     title: '資料過期：未收到即時資料',
     body: '已有 {{age}} 未收到資料。以下數字截至 {{time}}，可能不準確。',
