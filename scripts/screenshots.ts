@@ -1,6 +1,6 @@
 /**
  * Takes the README's screenshots: starts Tandem with demo traffic on a temporary database, opens the
- * wall (signed in), the sign-in page, the admin users and KPI definitions pages and a display link in
+ * wall and the agent board (signed in, in English and Chinese), the sign-in page, the admin users and KPI definitions pages and a display link in
  * Debian's Chromium, and writes PNGs to docs/screenshots/.
  * Run: npx tsx scripts/screenshots.ts  (after npm run build)
  */
@@ -112,6 +112,8 @@ try {
   await shoot('wall', '/wall', 'LIVE', { width: 3840, height: 2160, signedIn: true });
   await shoot('wall-zh-CN', '/wall?lang=zh-CN', '实时', { signedIn: true });
   await shoot('wall-zh-TW', '/wall?lang=zh-TW', '即時', { width: 3840, height: 2160, signedIn: true });
+  await shoot('agents', '/wall?board=agents', 'LIVE', { signedIn: true });
+  await shoot('agents-zh-CN', '/wall?board=agents&lang=zh-CN', '实时', { width: 3840, height: 2160, signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');
   await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });
   await shoot('admin-kpis', '/admin/kpis', 'vip_care', { signedIn: true });

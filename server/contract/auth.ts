@@ -26,8 +26,8 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   executive: ['kpi:read', 'summary:read', 'export'],
 };
 
-/** The boards a display link can show; more arrive with the wall display work. */
-export const BOARDS = ['overview'] as const;
+/** The boards a wall can show: the overview (queues, agents' counts, human vs AI) and the agent board. */
+export const BOARDS = ['overview', 'agents'] as const;
 export type Board = (typeof BOARDS)[number];
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
