@@ -53,6 +53,11 @@ export const queueLiveSchema = z.object({
   agentsStaffed: z.number(),
   agentsAvailable: z.number(),
   agentsOnContact: z.number(),
+  /**
+   * Agents Erlang C says the queue needs now: the last 15 minutes' arrivals, today's handle time and the
+   * queue's service-level target (80% when none is set) within its threshold. Null until both are known.
+   */
+  agentsNeeded: nullableNumber,
   offered: z.number(),
   answered: z.number(),
   abandoned: z.number(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent, TandemEvent } from '../contract/events.ts';
 import { DEFAULT_KPI_SETTINGS } from '../contract/kpis.ts';
+import { requiredAgents } from '../kpi/erlang-c.ts';
 import { LiveEngine } from './live-engine.ts';
 
 const DAY = Date.UTC(2026, 10, 24);
@@ -283,5 +284,52 @@ describe('LiveEngine ties', () => {
       const byQueue = Object.fromEntries(e.snapshot(T + 70_000).queues.map((q) => [q.queue, q.ahtSeconds]));
       expect(byQueue[later]).toBe(60);
     }
+  });
+
+  it("says how many agents a queue needs now, by Erlang C on the last 15 minutes and the queue's target", () => {
+    const now = T + 3_600_000 + 30_000;
+    const events: StoredEvent[] = [];
+    // 40 contacts over the last hour, answered after 5 s; handle time 4 minutes.
+    for (let i = 0; i < 40; i++) {
+      const at = now - 3_600_000 + i * 90_000;
+      events.push(
+        ev({ type: 'queue.entered', at, contactId: `n${i}`, queue: 'q' }),
+        ev({
+          type: 'queue.left',
+          at: at + 5000,
+          contactId: `n${i}`,
+          queue: 'q',
+          outcome: 'answered',
+          agentId: `a${i}`,
+        }),
+        ev({ type: 'wrapup.completed', at: at + 245_000, contactId: `n${i}`, agentId: `a${i}` }),
+      );
+    }
+    const needed = (targets?: ConstructorParameters<typeof LiveEngine>[0]['targets']) => {
+      const e = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS, targets }, T);
+      e.apply(events);
+      return e.snapshot(now).queues.find((q) => q.queue === 'q')!.agentsNeeded;
+    };
+    // The window is this minute and the 14 before it: 14.5 minutes, holding 9 arrivals.
+    const from = Math.floor(now / 60_000) * 60_000 - 14 * 60_000;
+    const calls = events.filter((x) => x.event.type === 'queue.entered' && x.atMs >= from).length;
+    expect(calls).toBe(9);
+    const expected = (serviceLevel: number) =>
+      requiredAgents({
+        calls,
+        intervalMinutes: (now - from) / 60_000,
+        ahtSeconds: 240,
+        targetSeconds: 20,
+        serviceLevel,
+        shrinkage: 0,
+      }).agents;
+    expect(needed()).toBe(expected(0.8));
+    const strict = needed({ defaults: {}, queues: { q: { serviceLevel: { target: 0.99, warn: 0.9, alert: 0.8 } } } });
+    expect(strict).toBe(expected(0.99));
+    expect(strict).toBeGreaterThan(needed()!);
+    // No handle time known yet: no answer rather than a guess.
+    const fresh = new LiveEngine({ timeZone: 'UTC', settings: DEFAULT_KPI_SETTINGS }, T);
+    fresh.apply([ev({ type: 'queue.entered', at: now - 1000, contactId: 'x', queue: 'q' })]);
+    expect(fresh.snapshot(now).queues[0]!.agentsNeeded).toBeNull();
   });
 });

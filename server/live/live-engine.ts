@@ -18,6 +18,7 @@ import {
 } from '../contract/kpis.ts';
 import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
 import { floorMinute, MINUTE, startOfDay } from '../time.ts';
+import { requiredAgents } from '../kpi/erlang-c.ts';
 import { ALL, KpiBuckets } from './kpi-buckets.ts';
 import { RepeatContacts } from './repeat-contacts.ts';
 
@@ -459,6 +460,22 @@ export class LiveEngine {
     return startOfDay(dayStart + 30 * 60 * MINUTE, this.timeZone);
   }
 
+  /** Erlang C for the queue's recent arrivals (see `agentsNeeded` in the live contract). */
+  #agentsNeeded(queue: string, from: number, now: number, ahtSeconds: number | null, thresholdSeconds: number) {
+    const calls = this.#buckets.sum(from, now, queue).offered;
+    if (ahtSeconds === null || ahtSeconds <= 0 || now <= from) return null;
+    const target = { ...this.targets.defaults, ...this.targets.queues[queue] }.serviceLevel?.target ?? 0.8;
+    return requiredAgents({
+      calls,
+      intervalMinutes: (now - from) / MINUTE,
+      ahtSeconds,
+      targetSeconds: thresholdSeconds,
+      // Erlang C never promises 100%: a target of 100% asks for 99%.
+      serviceLevel: Math.min(Math.max(target, 0.01), 0.99),
+      shrinkage: 0,
+    }).agents;
+  }
+
   /** The rolling window covers the current minute and the 14 before it. */
   static rollingStart(now: number): number {
     return floorMinute(now) - 14 * MINUTE;
@@ -553,7 +570,8 @@ export class LiveEngine {
       }
       escalatedWaitingAll += escalated;
       const staff = staffing.get(queue);
-      const k = computeKpis(this.#buckets.today(queue), settingsFor(this.settings, queue));
+      const own = settingsFor(this.settings, queue);
+      const k = computeKpis(this.#buckets.today(queue), own);
       queues.push({
         queue,
         waiting: waiting?.size ?? 0,
@@ -562,6 +580,7 @@ export class LiveEngine {
         agentsStaffed: staff?.staffed ?? 0,
         agentsAvailable: staff?.available ?? 0,
         agentsOnContact: staff?.onContact ?? 0,
+        agentsNeeded: this.#agentsNeeded(queue, rollingFrom, now, k.ahtSeconds, own.slThresholdSeconds),
         offered: k.offered,
         answered: k.answered,
         abandoned: k.abandoned,

@@ -55,12 +55,15 @@ test("a queue's service level is coloured by the targets set for it", async ({ p
       { name: 'Targets', board: 'overview', scopeQueues: [] },
     );
     await page.goto(`${server.url}/d/${token}`);
-    // The row's cells after its header: waiting, longest wait, from bot, agents, SL today.
-    const sl = page
-      .getByRole('table', { name: 'Queues' })
+    // The SL column by its header (the row's own header is a cell of the first column, not a `cell`).
+    const table = page.getByRole('table', { name: 'Queues' });
+    await expect(table.getByRole('row', { name: /priority/i })).toBeVisible();
+    const column = (await table.getByRole('columnheader').allTextContents()).map((h) => h.trim()).indexOf('SL today');
+    expect(column).toBeGreaterThan(0);
+    const sl = table
       .getByRole('row', { name: /priority/i })
       .getByRole('cell')
-      .nth(4);
+      .nth(column - 1);
     await expect(sl).toHaveText(/50%/);
 
     const target = (serviceLevel: { target: number; warn: number; alert: number }) =>

@@ -11,6 +11,7 @@ export function queueLive(queue: string, waiting: number): QueueLive {
     agentsStaffed: 0,
     agentsAvailable: 0,
     agentsOnContact: 0,
+    agentsNeeded: null,
     offered: 0,
     answered: 0,
     abandoned: 0,

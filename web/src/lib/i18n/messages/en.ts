@@ -109,6 +109,9 @@ export const en = {
     fromBotHint: 'Escalated by a bot and waiting now',
     agents: 'Agents',
     agentsHint: 'Available / staffed (logged in, not offline)',
+    needed: 'Needed',
+    neededHint:
+      "Agents needed now (Erlang C: last 15 minutes' arrivals, today's handle time, the queue's service-level target)",
     sl: 'SL today',
     asa: 'ASA',
     abandon: 'Abandon',

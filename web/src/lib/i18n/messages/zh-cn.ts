@@ -105,6 +105,8 @@ export const zhCN: Messages = {
     fromBotHint: '由机器人转入且正在等待',
     agents: '坐席',
     agentsHint: '空闲 / 在岗（已登录，非离线）',
+    needed: '所需',
+    neededHint: '当前所需坐席（Erlang C：近15分钟来话量、今日平均处理时长、队列服务水平目标）',
     sl: '今日服务水平',
     asa: '平均应答',
     abandon: '放弃率',

@@ -105,6 +105,8 @@ export const zhTW: Messages = {
     fromBotHint: '由機器人轉入且正在等候',
     agents: '客服人員',
     agentsHint: '可接聽 / 在線（已登入，非離線）',
+    needed: '所需',
+    neededHint: '目前所需客服人員（Erlang C：近15分鐘來話量、今日平均處理時間、佇列服務水準目標）',
     sl: '今日服務水準',
     asa: '平均應答',
     abandon: '放棄率',
