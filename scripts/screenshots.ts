@@ -112,6 +112,7 @@ try {
   await shoot('wall', '/wall', 'LIVE', { width: 3840, height: 2160, signedIn: true });
   await shoot('wall-zh-CN', '/wall?lang=zh-CN', '实时', { signedIn: true });
   await shoot('wall-zh-TW', '/wall?lang=zh-TW', '即時', { width: 3840, height: 2160, signedIn: true });
+  await shoot('wall-light', '/wall?theme=light', 'LIVE', { signedIn: true });
   await shoot('agents', '/wall?board=agents', 'LIVE', { signedIn: true });
   await shoot('agents-zh-CN', '/wall?board=agents&lang=zh-CN', '实时', { width: 3840, height: 2160, signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');

@@ -1,5 +1,5 @@
 /**
- * The wall in each language, chosen by its address, and coloured by the targets an admin sets.
+ * The wall in each language and theme, chosen by its address, and coloured by the targets an admin sets.
  */
 import { startServer } from '../../server/server.ts';
 import { connectionBadge, expect, signIn, test } from '../helpers/e2e.ts';
@@ -25,6 +25,16 @@ for (const [lang, expected] of [
     await expect(page.getByText('Service level')).toHaveCount(0);
   });
 }
+
+test('the wall takes a light theme from its address, dark otherwise', async ({ page }) => {
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.goto('/wall');
+  await expect(connectionBadge(page)).toBeVisible();
+  expect(await background()).toBe('rgb(10, 16, 32)');
+  await page.goto('/wall?theme=light');
+  await expect(connectionBadge(page)).toBeVisible();
+  expect(await background()).toBe('rgb(233, 237, 243)');
+});
 
 test("a queue's service level is coloured by the targets set for it", async ({ page }) => {
   // Its own server: queues added to the shared one would crowd the other tests' walls.
