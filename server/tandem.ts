@@ -19,6 +19,7 @@ import type { QueueKpiSettings } from './contract/kpis.ts';
 import { KpiSettingsStore } from './kpi/kpi-settings-store.ts';
 import { refreshFacts } from './kpi/kpi-facts.ts';
 import { warmRollups } from './kpi/kpi-rollups.ts';
+import { backgroundLoop } from './background-loop.ts';
 
 export type Tandem = {
   config: Config;
@@ -113,46 +114,35 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
   // The KPI facts catch up with the log before the server answers (a rebuild after an upgrade can take
   // minutes on a large history), then follow it so that queries find little left to do. A refresh
-  // holds the writer, so the pause after one is four times as long as it took (at least a second):
+  // holds the writer, so the pause after one is four times as long as it took (background-loop.ts):
   // under heavy ingest the facts fall a little further behind instead of slowing every commit.
   const facts = await refreshFacts(db);
   if (facts.events > 0) log.info(facts, 'KPI facts brought up to date');
-  let follower: NodeJS.Timeout | undefined;
-  let closing = false;
-  const follow = (delayMs: number) => {
-    if (closing) return;
-    follower = setTimeout(() => {
-      if (!unrefreshed) return follow(1000);
+  const follower = backgroundLoop({
+    firstDelayMs: 1000,
+    idleMs: 1000,
+    step: async () => {
+      if (!unrefreshed) return false;
       unrefreshed = false;
-      const started = performance.now();
-      refreshFacts(db)
-        .catch((err: unknown) => {
-          unrefreshed = true;
-          log.error({ err }, 'could not refresh the KPI facts');
-        })
-        .finally(() => follow(Math.max(1000, 4 * (performance.now() - started))));
-    }, delayMs);
-    follower.unref();
-  };
-  follow(1000);
-  // Recent days are rolled up ahead of any question (kpi-rollups.ts), a few days per step with the
-  // same pause rule; once all are current, it looks again each minute (a day ended, settings changed).
-  let warmer: NodeJS.Timeout | undefined;
-  let warming: Promise<unknown> = Promise.resolve();
-  const warm = (delayMs: number) => {
-    if (closing) return;
-    warmer = setTimeout(() => {
-      const started = performance.now();
-      warming = warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())
-        .then((days) => warm(days > 0 ? Math.max(1000, 4 * (performance.now() - started)) : MINUTE))
-        .catch((err: unknown) => {
-          if (!closing) log.error({ err }, 'could not roll up past days');
-          warm(MINUTE);
-        });
-    }, delayMs);
-    warmer.unref();
-  };
-  warm(5000);
+      try {
+        await refreshFacts(db);
+      } catch (err) {
+        unrefreshed = true;
+        throw err;
+      }
+      return true;
+    },
+    onError: (err) => log.error({ err }, 'could not refresh the KPI facts'),
+  });
+  // Recent days are rolled up ahead of any question (kpi-rollups.ts), a few days per step; once all
+  // are current, it looks again each minute (a day ended, settings changed).
+  const warmer = backgroundLoop({
+    firstDelayMs: 5000,
+    idleMs: MINUTE,
+    step: async () =>
+      (await warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())) > 0,
+    onError: (err) => log.error({ err }, 'could not roll up past days'),
+  });
   const replayed = await rebuild(db, engine, Date.now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine);
@@ -198,10 +188,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);
-      closing = true;
-      clearTimeout(follower);
-      clearTimeout(warmer);
-      await warming;
+      await follower.stop();
+      await warmer.stop();
       hub.stop();
       await store.drain();
       await db.close();

@@ -12,8 +12,8 @@
  *
  * `refreshFacts` runs before every KPI query (so an answer includes everything committed before it
  * was asked) and on a timer in the server (so that queries rarely have anything left to do). Each
- * refresh notes the spans it rewrote, so results kept from the facts (kpi-intervals.ts) know when
- * they went stale.
+ * refresh writes which days it changed (kpi_fact_changes, in its own transaction), so that results
+ * kept from the facts (rollups, and days kept in memory) know when they went stale: `changedDays`.
  */
 import type { Database, Param, WriteTx } from '../db/duckdb.ts';
 
@@ -364,7 +364,6 @@ async function refreshStep(db: Database): Promise<RefreshStats & { watermark: nu
     for (const t of ['fx_new', 'fx_dirty', 'fx_ev', 'fx_dims', 'fx_customers', 'fx_next']) {
       await tx.query(`DROP TABLE IF EXISTS ${t}`);
     }
-    noteChanges(db, touched);
     return {
       events: n,
       contacts: touched.contacts,
@@ -404,53 +403,42 @@ async function refresh(db: Database): Promise<RefreshStats> {
   return total;
 }
 
+/** The facts' watermark now: read it before computing from the facts, and stamp the result with it. */
+export async function factsWatermark(db: Database): Promise<number> {
+  const [state] = await db.query<{ w: number }>('SELECT event_rowid AS w FROM kpi_facts_state WHERE id = 1');
+  return state?.w ?? -1;
+}
+
 /**
- * What refreshes rewrote, by generation, for whoever keeps results derived from facts (the day
- * cache in kpi-intervals.ts). Noted inside the refresh's transaction, before its commit is visible
- * to readers, so a result computed after reading `generation` can only be judged stale too often.
+ * The days among `days` whose result, computed from the facts at watermark `stampOf(day)` (undefined:
+ * never computed), may be stale: a refresh at a later watermark changed facts of that day
+ * (kpi_fact_changes), or a customer's next start within `fcrHorizonMs` of one of its contacts. A
+ * result stamped with a watermark read before it was computed is judged stale too often, never too rarely.
  */
-type ChangeLog = { generation: number; floor: number; spans: { generation: number; lo: number; hi: number }[] };
-const changeLogs = new WeakMap<Database, ChangeLog>();
-const MAX_SPANS = 10_000;
-
-function logOf(db: Database): ChangeLog {
-  let log = changeLogs.get(db);
-  if (!log) changeLogs.set(db, (log = { generation: 0, floor: 0, spans: [] }));
-  return log;
-}
-
-function noteChanges(db: Database, c: Changed): void {
-  const spans: [number, number][] = c.everything
-    ? [[-Infinity, Infinity]]
-    : [
-        ...c.spans,
-        ...c.repeats.map((r): [number, number] => [r.start, r.start + 1]),
-        ...(c.onward === null ? [] : [[c.onward, Infinity] as [number, number]]),
-      ];
-  if (spans.length === 0) return;
-  const log = logOf(db);
-  log.generation++;
-  for (const [lo, hi] of spans) log.spans.push({ generation: log.generation, lo, hi });
-  if (log.spans.length > MAX_SPANS) {
-    const dropped = log.spans.splice(0, log.spans.length - MAX_SPANS);
-    log.floor = dropped.at(-1)!.generation;
-  }
-}
-
-/** The generation of the facts now: read it before computing from them. */
-export function factsGeneration(db: Database): number {
-  return logOf(db).generation;
-}
-
-/** Whether facts within [lo, hi) may have changed since `generation`. */
-export function factsChangedSince(db: Database, generation: number, lo: number, hi: number): boolean {
-  const log = logOf(db);
-  if (generation < log.floor) return true;
-  for (let i = log.spans.length - 1; i >= 0 && log.spans[i]!.generation > generation; i--) {
-    const s = log.spans[i]!;
-    if (s.lo < hi && s.hi > lo) return true;
-  }
-  return false;
+export async function changedDays<D extends { start: number; end: number }>(
+  db: Database,
+  days: readonly D[],
+  stampOf: (day: D) => number | undefined,
+  fcrHorizonMs: number,
+): Promise<D[]> {
+  if (days.length === 0) return [];
+  const lo = Math.floor(days[0]!.start / DAY_MS);
+  const hi = Math.ceil(days.at(-1)!.end / DAY_MS);
+  const changes = await db.query<{ day_utc: number; gap_days: number; w: number }>(
+    `SELECT day_utc, gap_days, max(watermark) AS w FROM kpi_fact_changes
+     WHERE (gap_days = -1 AND day_utc < ?) OR (gap_days BETWEEN 0 AND ? AND day_utc >= ? AND day_utc < ?)
+     GROUP BY ALL`,
+    [hi, Math.ceil(fcrHorizonMs / DAY_MS), lo, hi],
+  );
+  return days.filter((d) => {
+    const at = stampOf(d);
+    if (at === undefined) return true;
+    const first = Math.floor(d.start / DAY_MS);
+    const last = Math.floor((d.end - 1) / DAY_MS);
+    return changes.some(
+      (c) => c.w > at && (c.gap_days === -1 ? c.day_utc <= last : c.day_utc >= first && c.day_utc <= last),
+    );
+  });
 }
 
 type Refresher = { running: Promise<RefreshStats> | null; queued: Promise<RefreshStats> | null };

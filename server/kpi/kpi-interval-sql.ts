@@ -62,6 +62,19 @@ export function bucketStarts(from: number, to: number, interval: IntervalName, t
   return kept;
 }
 
+export type Day = { start: number; end: number };
+
+/**
+ * The whole local days of the range that have ended by `now`: what can be computed once and kept
+ * (kpi-intervals.ts). A partial day at either end of the range is not one of them.
+ */
+export function wholeDays(q: IntervalQuery, now: number): Day[] {
+  const midnight = (t: number) => startOfDay(t, q.timeZone) === t;
+  return bucketStarts(q.from, q.to, '1d', q.timeZone)
+    .map((start, i, all) => ({ start, end: all[i + 1] ?? q.to }))
+    .filter((d) => d.end <= now && midnight(d.start) && midnight(d.end));
+}
+
 type Value = number | string | null | string[] | number[];
 type Row = Record<string, Value>;
 const n = (v: Value | undefined): number => Number(v ?? 0);

@@ -3,11 +3,11 @@
  * brought up to date first, with whole ended days taken from rollups (kpi-rollups.ts) where the query
  * is one they hold, and otherwise kept in memory per query shape.
  */
-import { addCounters, emptyCounters, type KpiSettings } from '../contract/kpis.ts';
+import { addCounters, emptyCounters, fcrHorizonMs, type KpiSettings } from '../contract/kpis.ts';
 import type { Database } from '../db/duckdb.ts';
-import { factsChangedSince, factsGeneration, LOOKBACK_MS, refreshFacts } from './kpi-facts.ts';
-import { bucketStarts, sumFacts, type IntervalQuery, type IntervalRow } from './kpi-interval-sql.ts';
-import { rolledUp, rollupDays } from './kpi-rollups.ts';
+import { changedDays, factsWatermark, refreshFacts } from './kpi-facts.ts';
+import { sumFacts, wholeDays, type Day, type IntervalQuery, type IntervalRow } from './kpi-interval-sql.ts';
+import { rolledUp, rollsUp } from './kpi-rollups.ts';
 
 export {
   bucketStarts,
@@ -21,9 +21,10 @@ export {
 } from './kpi-interval-sql.ts';
 
 /**
- * Interval rows for a range. Whole local days that have ended are kept (per query shape, up to a
- * budget of rows) and reused until a refresh rewrites facts they depend on, so a dashboard asking
- * for the last 30 days again only computes today.
+ * Interval rows for a range: the partial days at its ends summed from the facts, and its whole
+ * ended days from rollups where the query is one they hold, else from days kept in memory per query
+ * shape. Either is reused until a refresh changes facts it depends on, so a dashboard asking for
+ * the last 30 days again only sums today.
  */
 export async function kpiIntervals(
   db: Database,
@@ -34,55 +35,54 @@ export async function kpiIntervals(
   // Everything committed before the question is in the answer.
   await refreshFacts(db);
   // A team is the agent's latest within a day of the whole range, so a day alone could differ.
-  if (q.by === 'team') return sumFacts(db, q, settings, now);
-  const whole = rollupDays(q, now);
-  if (whole.length > 0) {
-    const first = whole[0]!.start;
-    const last = whole.at(-1)!.end;
-    const [head, middle, tail] = await Promise.all([
-      first > q.from ? sumFacts(db, { ...q, to: first }, settings, now) : [],
-      rolledUp(db, q, settings, whole, now),
-      last < q.to ? sumFacts(db, { ...q, from: last }, settings, now) : [],
-    ]);
-    return combine(q, [head, middle, tail]);
-  }
-  if (q.interval === 'range') return sumFacts(db, q, settings, now);
-  const days = bucketStarts(q.from, q.to, '1d', q.timeZone)
-    .map((start, i, all) => ({ start, end: all[i + 1] ?? q.to }))
-    .filter((d) => d.start >= q.from && d.end <= Math.min(q.to, now) && d.end > d.start);
-  if (days.length < 2) return sumFacts(db, q, settings, now);
-  const generation = factsGeneration(db);
+  const days = q.by === 'team' ? [] : wholeDays(q, now);
+  if (days.length === 0) return sumFacts(db, q, settings, now);
+  const first = days[0]!.start;
+  const last = days.at(-1)!.end;
+  const [head, middle, tail] = await Promise.all([
+    first > q.from ? sumFacts(db, { ...q, to: first }, settings, now) : [],
+    rollsUp(q, days) ? rolledUp(db, q, settings, days, now) : kept(db, q, settings, days, now),
+    last < q.to ? sumFacts(db, { ...q, from: last }, settings, now) : [],
+  ]);
+  return combine(q, [head, middle, tail]);
+}
+
+/**
+ * The rows of whole ended days, each day kept in memory (per query shape, up to a budget of rows)
+ * until a refresh changes its facts; days missing or stale are summed in one query over their span.
+ * A range is kept as days, which `combine` adds up.
+ */
+async function kept(
+  db: Database,
+  q: IntervalQuery,
+  settings: KpiSettings,
+  days: readonly Day[],
+  now: number,
+): Promise<IntervalRow[]> {
+  const perDay: IntervalQuery = q.interval === 'range' ? { ...q, interval: '1d' } : q;
   const cache = cacheOf(db);
-  const shape = JSON.stringify([q.interval, q.by, q.timeZone, q.queues ?? null, q.channel ?? null, settings]);
-  const keyOf = (d: { start: number; end: number }) =>
+  const shape = JSON.stringify([perDay.interval, q.by, q.timeZone, q.queues ?? null, q.channel ?? null, settings]);
+  const keyOf = (d: Day) =>
     `${shape}|${d.start}|${JSON.stringify((q.open ?? []).filter(([a, b]) => a < d.end && b > d.start))}`;
-  const fresh = (d: { start: number; end: number }) => {
-    const hit = cache.get(keyOf(d));
-    return hit && !factsChangedSince(db, hit.generation, d.start - LOOKBACK_MS, d.end) ? hit : null;
-  };
-  // Each day's rows: kept ones, or computed now (kept too, unless over the budget).
-  const byDay = new Map(days.map((d) => [d.start, fresh(d)?.rows ?? null]));
-  const missing = days.filter((d) => byDay.get(d.start) === null);
-  if (missing.length > 0) {
-    // One query over the days missing (and those between them), split into days.
-    const lo = missing[0]!.start;
-    const hi = missing.at(-1)!.end;
-    const rows = await sumFacts(db, { ...q, from: lo, to: hi }, settings, now);
+  // Taken before any await: another query may evict entries meanwhile.
+  const hits = new Map(days.map((d) => [d.start, cache.get(keyOf(d))]));
+  const watermark = await factsWatermark(db);
+  const stale = await changedDays(db, days, (d) => hits.get(d.start)?.watermark, fcrHorizonMs(settings));
+  const byDay = new Map(days.map((d) => [d.start, hits.get(d.start)?.rows ?? []]));
+  if (stale.length > 0) {
+    const lo = stale[0]!.start;
+    const hi = stale.at(-1)!.end;
+    const rows = await sumFacts(db, { ...perDay, from: lo, to: hi }, settings, now);
     for (const d of days.filter((x) => x.start >= lo && x.end <= hi)) {
       const own = rows.filter((r) => r.start >= d.start && r.start < d.end);
       byDay.set(d.start, own);
-      remember(cache, keyOf(d), { generation, rows: own });
+      remember(cache, keyOf(d), { watermark, rows: own });
     }
   }
-  const first = days[0]!.start;
-  const last = days.at(-1)!.end;
-  const head = first > q.from ? await sumFacts(db, { ...q, to: first }, settings, now) : [];
-  const tail = last < q.to ? await sumFacts(db, { ...q, from: last }, settings, now) : [];
-  const middle = days.flatMap((d) => byDay.get(d.start) ?? []);
-  return [...head, ...middle, ...tail];
+  return days.flatMap((d) => byDay.get(d.start)!);
 }
 
-type Kept = { generation: number; rows: IntervalRow[] };
+type Kept = { watermark: number; rows: IntervalRow[] };
 const caches = new WeakMap<Database, Map<string, Kept>>();
 /** Rows kept across all days and shapes; the oldest kept go first. */
 const KEPT_ROWS = 500_000;

@@ -25,10 +25,13 @@ import {
 } from '../contract/kpis.ts';
 import type { AppendRow, ColumnKind, Database, Param } from '../db/duckdb.ts';
 import { startOfDay } from '../time.ts';
+import { changedDays, factsWatermark } from './kpi-facts.ts';
 import {
   bucketStarts,
   slotMap,
   sumFacts,
+  wholeDays,
+  type Day,
   type Dimension,
   type IntervalQuery,
   type IntervalRow,
@@ -111,25 +114,25 @@ export function rollupShape(by: Dimension, timeZone: string, settings: KpiSettin
   return createHash('sha256').update(JSON.stringify(spec)).digest('base64url').slice(0, 22);
 }
 
-export type Day = { start: number; end: number };
-
-/** The whole local days of the query's range that ended by `now`, when rollups can answer for them. */
-export function rollupDays(q: IntervalQuery, now: number): Day[] {
-  if (!(ROLLUP_DIMENSIONS as readonly Dimension[]).includes(q.by)) return [];
+/** Whether rollups can answer for these whole days of the query (wholeDays in kpi-interval-sql.ts). */
+export function rollsUp(q: IntervalQuery, days: readonly Day[]): boolean {
+  if (!(ROLLUP_DIMENSIONS as readonly Dimension[]).includes(q.by) || days.length === 0) return false;
   // A channel, or queues with another split, filter facts before they are summed: no rollup has that.
-  if (q.channel !== undefined || (q.queues !== undefined && q.by !== 'queue')) return [];
-  const days = bucketStarts(q.from, q.to, '1d', q.timeZone)
-    .map((start, i, all) => ({ start, end: all[i + 1] ?? q.to }))
-    .filter((d) => d.end <= now && isMidnight(d.start, q.timeZone) && isMidnight(d.end, q.timeZone));
-  if (days.length === 0) return [];
+  if (q.channel !== undefined || (q.queues !== undefined && q.by !== 'queue')) return false;
   const lo = days[0]!.start;
   const hi = days.at(-1)!.end;
   // Open hours that start or end inside a slot would cut it: sum those ranges from the facts.
-  const cuts = (q.open ?? []).flat().filter((t) => t > lo && t < hi);
-  return cuts.every((t) => t % SLOT_MS === 0) ? days : [];
+  return (q.open ?? [])
+    .flat()
+    .filter((t) => t > lo && t < hi)
+    .every((t) => t % SLOT_MS === 0);
 }
 
-const isMidnight = (t: number, timeZone: string) => startOfDay(t, timeZone) === t;
+/** The whole ended days of the query's range that rollups can answer for (none when they cannot). */
+export function rollupDays(q: IntervalQuery, now: number): Day[] {
+  const days = wholeDays(q, now);
+  return rollsUp(q, days) ? days : [];
+}
 
 type Value = number | string | null;
 type Entry = { counter: 'sales' | 'escalationReasons'; name: string; value: number };
@@ -192,36 +195,10 @@ export async function rolledUp(
   return [...rows.values()];
 }
 
-/** Days of a shape whose rollup is missing, or older than a change to facts it depends on. */
-async function staleDays(db: Database, shape: string, settings: KpiSettings, days: readonly Day[]): Promise<Day[]> {
-  const lo = days[0]!.start;
-  const hi = days.at(-1)!.end;
-  const horizonDays = Math.ceil(fcrHorizonMs(settings) / DAY_MS);
-  const [stored, changes] = await Promise.all([
-    db.query<{ day_ms: number; w: number }>(
-      'SELECT day_ms, max(watermark) AS w FROM kpi_rollup_days WHERE shape = ? AND day_ms >= ? AND day_ms < ? GROUP BY day_ms',
-      [shape, lo, hi],
-    ),
-    db.query<{ day_utc: number; gap_days: number; w: number }>(
-      `SELECT day_utc, gap_days, max(watermark) AS w FROM kpi_fact_changes
-       WHERE (gap_days = -1 AND day_utc < ?) OR (gap_days BETWEEN 0 AND ? AND day_utc >= ? AND day_utc < ?)
-       GROUP BY ALL`,
-      [Math.ceil(hi / DAY_MS), horizonDays, Math.floor(lo / DAY_MS), Math.ceil(hi / DAY_MS)],
-    ),
-  ]);
-  const summedAt = new Map(stored.map((s) => [s.day_ms, s.w]));
-  return days.filter((d) => {
-    const at = summedAt.get(d.start);
-    if (at === undefined) return true;
-    const first = Math.floor(d.start / DAY_MS);
-    const last = Math.floor((d.end - 1) / DAY_MS);
-    return changes.some(
-      (c) => c.w > at && (c.gap_days === -1 ? c.day_utc <= last : c.day_utc >= first && c.day_utc <= last),
-    );
-  });
-}
-
-/** Sums and stores the days of a shape that are stale, a chunk of consecutive days per pass. */
+/**
+ * Sums and stores the days of a shape that are missing or stale, a chunk of consecutive days per
+ * pass; `newest` limits it to that many of the most recent. Returns how many days it summed.
+ */
 async function ensureRollups(
   db: Database,
   shape: string,
@@ -230,11 +207,15 @@ async function ensureRollups(
   settings: KpiSettings,
   days: readonly Day[],
   now: number,
+  newest = Infinity,
 ): Promise<number> {
-  // The watermark is read before the facts are: a rollup may be judged stale too often, never too rarely.
-  const [state] = await db.query<{ w: number }>('SELECT event_rowid AS w FROM kpi_facts_state WHERE id = 1');
-  const watermark = state?.w ?? -1;
-  const stale = await staleDays(db, shape, settings, days);
+  const watermark = await factsWatermark(db);
+  const stored = await db.query<{ day_ms: number; w: number }>(
+    'SELECT day_ms, max(watermark) AS w FROM kpi_rollup_days WHERE shape = ? AND day_ms >= ? AND day_ms < ? GROUP BY day_ms',
+    [shape, days[0]!.start, days.at(-1)!.end],
+  );
+  const summedAt = new Map(stored.map((r) => [r.day_ms, r.w]));
+  const stale = (await changedDays(db, days, (d) => summedAt.get(d.start), fcrHorizonMs(settings))).slice(-newest);
   const runs: Day[][] = [];
   for (const d of stale) {
     const run = runs.at(-1);
@@ -309,12 +290,18 @@ export async function warmRollups(
   for (const by of ROLLUP_DIMENSIONS) {
     const days = rollupDays({ ...q, by }, now);
     if (days.length === 0) continue;
-    const shape = rollupShape(by, timeZone, settings);
-    const stale = await staleDays(db, shape, settings, days);
-    if (stale.length === 0) continue;
     // The most recent days first: they are the ones asked for most.
-    const newest = stale.slice(-CHUNK_DAYS);
-    return ensureRollups(db, shape, by, timeZone, settings, newest, now);
+    const summed = await ensureRollups(
+      db,
+      rollupShape(by, timeZone, settings),
+      by,
+      timeZone,
+      settings,
+      days,
+      now,
+      CHUNK_DAYS,
+    );
+    if (summed > 0) return summed;
   }
   return 0;
 }

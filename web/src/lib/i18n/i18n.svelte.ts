@@ -14,14 +14,10 @@ type Vars = Record<string, string | number>;
 export class I18n {
   locale = $state<Locale>('en');
   readonly #i18n: i18n;
-  readonly #number = $derived(new Intl.NumberFormat(this.locale));
-  readonly #seconds = $derived(
-    new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'second', unitDisplay: 'short' }),
-  );
-  readonly #minutes = $derived(
-    new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' }),
-  );
-  readonly #hours = $derived(new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'hour', unitDisplay: 'short' }));
+  /** Intl formatters cost far more to build than to use, and a wall formats dozens of values a second. */
+  // A plain cache: nothing renders from it, so it needs no reactivity (the locale read in the key does).
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
   constructor(locale: Locale) {
     this.locale = locale;
@@ -40,16 +36,12 @@ export class I18n {
   /** A message; `count` picks the plural form where the language has one. */
   t = (key: MessageKey, vars?: Vars): string => this.#i18n.t(key, { ...vars, lng: this.locale }) as string;
 
-  count = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : this.#number.format(n));
+  count = (n: number | null | undefined): string => (n === null || n === undefined ? DASH : this.#number().format(n));
 
   percent = (x: number | null | undefined, digits = 0): string =>
     x === null || x === undefined
       ? DASH
-      : new Intl.NumberFormat(this.locale, {
-          style: 'percent',
-          minimumFractionDigits: digits,
-          maximumFractionDigits: digits,
-        }).format(x);
+      : this.#number({ style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 
   /** A wait or handle time as m:ss or h:mm:ss: the same in every language. */
   duration = duration;
@@ -57,20 +49,37 @@ export class I18n {
   /** How long ago, in whole seconds, minutes or hours ("3 sec", "3秒"). */
   age = (ms: number): string => {
     const s = Math.max(0, Math.floor(ms / 1000));
-    if (s < 60) return this.#seconds.format(s);
-    if (s < 3600) return this.#minutes.format(Math.floor(s / 60));
-    return this.#hours.format(Math.floor(s / 3600));
+    const [value, unit] =
+      s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : [Math.floor(s / 3600), 'hour'];
+    return this.#number({ style: 'unit', unit, unitDisplay: 'short' }).format(value);
   };
 
   /** A 24-hour clock time in the contact center's zone. */
   clock = (ms: number, timeZone?: string, seconds = true): string =>
-    new Intl.DateTimeFormat(this.locale, {
+    this.#date({
       hour: '2-digit',
       minute: '2-digit',
       ...(seconds ? { second: '2-digit' } : {}),
       hourCycle: 'h23',
       timeZone,
     }).format(ms);
+
+  #number(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+    return this.#memo(`n ${this.locale} ${JSON.stringify(options)}`, () => new Intl.NumberFormat(this.locale, options));
+  }
+
+  #date(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+    return this.#memo(
+      `d ${this.locale} ${JSON.stringify(options)}`,
+      () => new Intl.DateTimeFormat(this.locale, options),
+    );
+  }
+
+  #memo<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+    let f = this.#formats.get(key) as F | undefined;
+    if (!f) this.#formats.set(key, (f = make()));
+    return f;
+  }
 
   static create(locale: Locale): I18n {
     return setContext(KEY, new I18n(locale));
