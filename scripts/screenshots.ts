@@ -2,7 +2,7 @@
  * Takes the README's screenshots: starts Tandem with demo traffic on a temporary database, opens the
  * wall and the agent board (signed in, in English and Chinese), the sign-in page, the admin users and KPI definitions pages and a display link in
  * Debian's Chromium, and writes PNGs to docs/screenshots/.
- * Run: npx tsx scripts/screenshots.ts  (after npm run build)
+ * Run: npx tsx scripts/screenshots.ts [name …]  (after npm run build; names, e.g. login-zh-CN, take only those)
  */
 import { chromium, type BrowserContext } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -88,6 +88,7 @@ const { token } = await t.auth.sessions.create(admin.id);
 // Accounts made behind the first-run setup's back: retire its link, or the sign-in page would offer it.
 if (t.auth.setupToken) t.auth.takeSetupToken(t.auth.setupToken);
 
+const only = process.argv.slice(2);
 const browser = await chromium.launch(chromiumLaunchOptions);
 async function shoot(
   name: string,
@@ -95,6 +96,7 @@ async function shoot(
   ready: string,
   options: { width?: number; height?: number; signedIn?: boolean } = {},
 ) {
+  if (only.length && !only.includes(name)) return;
   const { width = 1920, height = 1080, signedIn = false } = options;
   const context: BrowserContext = await browser.newContext({ viewport: { width, height } });
   if (signedIn) await context.addCookies([{ name: 'tandem_session', value: token, url: server.url }]);
@@ -116,7 +118,9 @@ try {
   await shoot('agents', '/wall?board=agents', 'LIVE', { signedIn: true });
   await shoot('agents-zh-CN', '/wall?board=agents&lang=zh-CN', '实时', { width: 3840, height: 2160, signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');
+  await shoot('login-zh-CN', '/login?lang=zh-CN', '登录 Tandem');
   await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });
+  await shoot('admin-users-zh-TW', '/admin?lang=zh-TW', 'temp.agency', { signedIn: true });
   await shoot('admin-kpis', '/admin/kpis', 'vip_care', { signedIn: true });
   await shoot('display', server.links.demoDisplay!, 'LIVE');
 } finally {

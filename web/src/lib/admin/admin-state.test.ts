@@ -6,11 +6,13 @@ import { RemoteList } from './remote-list.svelte.ts';
 describe('FormAction', () => {
   it('is busy while it runs and clears the last errors', async () => {
     const form = new FormAction(['name']);
-    form.error = 'old';
+    form.reject([{ path: 'name', message: 'must not be empty' }]);
+    expect(form.fields).toEqual({ name: 'must not be empty' });
     let release!: () => void;
     const running = form.run(() => new Promise<void>((r) => (release = r)));
     expect(form.busy).toBe(true);
     expect(form.error).toBeNull();
+    expect(form.fields).toEqual({});
     release();
     expect(await running).toBe(true);
     expect(form.busy).toBe(false);
@@ -44,6 +46,6 @@ describe('RemoteList', () => {
     fail = true;
     await list.refresh();
     expect(list.items).toEqual([1, 2]);
-    expect(list.error).toBe('server unreachable');
+    expect(list.failure).toEqual(new Error('server unreachable'));
   });
 });

@@ -6,6 +6,7 @@ describe('comma lists', () => {
     expect(parseList(' sales,billing , ,sales,,vip care ')).toEqual(['sales', 'billing', 'vip care']);
     expect(parseList('')).toEqual([]);
     expect(parseList(' , ')).toEqual([]);
+    expect(parseList('销售，账单、 VIP')).toEqual(['销售', '账单', 'VIP']);
   });
 
   it('formats back to what an admin would type', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TARGET_DIRECTIONS, type KpiSettingsView } from '$contract/kpi-settings.ts';
 import { WEEKDAYS } from '$contract/kpis.ts';
 import { ApiError, formErrors } from '$lib/api/api.ts';
+import { I18n } from '$lib/i18n/i18n.svelte.ts';
 import {
   DEFAULTS_FIELDS,
   QUEUE_FIELDS,
@@ -23,6 +24,8 @@ import {
   withNewSpan,
   type DefaultsModel,
 } from './kpi-form.ts';
+
+const en = new I18n('en');
 
 function view(
   over: Partial<KpiSettingsView['defaults']> = {},
@@ -54,6 +57,7 @@ describe('numbers and times as typed', () => {
     expect(parseNumber('5,5')).toBe(5.5);
     expect(parseNumber('80 %')).toBe(80);
     expect(parseNumber('30s')).toBe(30);
+    expect(parseNumber('30 秒')).toBe(30);
     expect(parseNumber('-20')).toBe(-20);
     for (const bad of ['', ' ', 'abc', '0x10', '1e3', '8 0', '5,5,5']) expect(parseNumber(bad), bad).toBeNull();
   });
@@ -261,7 +265,7 @@ describe('a queue’s overrides', () => {
     expect(back.slVariant).toBe('answeredOnly');
     expect(back.slThresholdSeconds).toBe('');
     expect(back.targets.serviceLevel).toEqual({ target: '90', warn: '85', alert: '75' });
-    expect(describeOverrides(stored.queues.vip!)).toEqual([
+    expect(describeOverrides(stored.queues.vip!, en)).toEqual([
       'variant answeredOnly',
       'hours: open around the clock',
       'targets: Service level',
@@ -272,36 +276,58 @@ describe('a queue’s overrides', () => {
 describe('summaries', () => {
   it('groups days with the same hours and leaves closed days out', () => {
     const nine = [['09:00', '17:00']] as [string, string][];
-    expect(describeHours(undefined)).toBe('open around the clock');
-    expect(describeHours({})).toBe('closed all week');
-    expect(describeHours({ mon: nine, tue: nine, wed: nine, thu: nine, fri: nine, sat: [['10:00', '14:00']] })).toBe(
-      'Mon–Fri 09:00–17:00; Sat 10:00–14:00',
-    );
+    expect(describeHours(undefined, en)).toBe('open around the clock');
+    expect(describeHours({}, en)).toBe('closed all week');
     expect(
-      describeHours({
-        mon: [
-          ['08:30', '12:00'],
-          ['13:00', '18:00'],
-        ],
-        wed: nine,
-        sun: nine,
-      }),
+      describeHours({ mon: nine, tue: nine, wed: nine, thu: nine, fri: nine, sat: [['10:00', '14:00']] }, en),
+    ).toBe('Mon–Fri 09:00–17:00; Sat 10:00–14:00');
+    expect(
+      describeHours(
+        {
+          mon: [
+            ['08:30', '12:00'],
+            ['13:00', '18:00'],
+          ],
+          wed: nine,
+          sun: nine,
+        },
+        en,
+      ),
     ).toBe('Mon 08:30–12:00, 13:00–18:00; Wed 09:00–17:00; Sun 09:00–17:00');
   });
 
   it('says what a queue overrides', () => {
     expect(
-      describeOverrides({
-        settings: { slThresholdSeconds: 30, shortAbandonSeconds: 3, businessHours: { sat: [['10:00', '14:00']] } },
-        targets: { asaSeconds: { target: 20, warn: 40, alert: 90 }, csat: { target: 0.9, warn: 0.8, alert: 0.7 } },
-      }),
+      describeOverrides(
+        {
+          settings: { slThresholdSeconds: 30, shortAbandonSeconds: 3, businessHours: { sat: [['10:00', '14:00']] } },
+          targets: { asaSeconds: { target: 20, warn: 40, alert: 90 }, csat: { target: 0.9, warn: 0.8, alert: 0.7 } },
+        },
+        en,
+      ),
     ).toEqual([
       'threshold 30 s',
       'short abandon 3 s',
       'hours: Sat 10:00–14:00',
       'targets: Average speed of answer, CSAT (4 or 5 of 5)',
     ]);
-    expect(describeOverrides({ settings: {}, targets: {} })).toEqual([]);
+    expect(describeOverrides({ settings: {}, targets: {} }, en)).toEqual([]);
+  });
+
+  it('says it in the page’s language, with its own day names and separators', () => {
+    const nine = [['09:00', '17:00']] as [string, string][];
+    const week = { mon: nine, tue: nine, wed: nine, thu: nine, fri: nine, sat: [['10:00', '14:00']] as typeof nine };
+    expect(describeHours(week, new I18n('zh-CN'))).toBe('周一至周五 09:00–17:00；周六 10:00–14:00');
+    expect(describeHours(week, new I18n('zh-TW'))).toBe('週一至週五 09:00–17:00；週六 10:00–14:00');
+    expect(
+      describeOverrides(
+        {
+          settings: { slThresholdSeconds: 30 },
+          targets: { asaSeconds: { target: 20, warn: 40, alert: 90 }, nps: { target: 30, warn: 10, alert: 0 } },
+        },
+        new I18n('zh-CN'),
+      ),
+    ).toEqual(['阈值 30 秒', '目标：平均应答时长、NPS']);
   });
 
   it('copies a day without sharing its spans, and adds a span sensibly', () => {
@@ -319,6 +345,7 @@ describe('summaries', () => {
     const at = Date.UTC(2025, 0, 6, 12, 5); // a Monday
     expect(localTimeIn('Asia/Shanghai', at)).toBe('Mon 20:05');
     expect(localTimeIn('UTC', at)).toBe('Mon 12:05');
+    expect(localTimeIn('Asia/Taipei', at, 'zh-TW')).toMatch(/^週一\s?20:05$/);
     expect(localTimeIn('Mars/Olympus', at)).toBeNull();
     expect(localTimeIn('', at)).toBeNull();
   });

@@ -1,14 +1,14 @@
 /**
  * The KPI settings forms' logic, kept out of the components: the editor models (text as typed, rates
  * in percent, business hours as rows of spans), building the API bodies from them (fractions, sorted
- * "HH:MM" spans), reading them back from the API, and plain-language summaries of a queue's overrides.
+ * "HH:MM" spans), reading them back from the API, and plain-language summaries of a queue's overrides
+ * (in the page's language: the names of days come from Intl, of KPIs from the catalog).
  *
  * Errors found while building a body carry the same paths the server uses (`settings.businessHours.mon.0`,
  * `targets.asaSeconds.warn`), so one FormAction shows the browser's and the server's messages alike.
  */
 import {
   DEFAULT_FCR_HORIZON_DAYS,
-  SL_VARIANTS,
   WEEKDAYS,
   type BusinessHours,
   type SlVariant,
@@ -22,7 +22,8 @@ import type {
   kpiDefaultsUpdate,
   kpiSettingsUpdate,
 } from '$contract/kpi-settings.ts';
-import { ApiError, type FieldError } from '$lib/api/api.ts';
+import type { FieldError } from '$lib/api/api.ts';
+import type { I18n } from '$lib/i18n/i18n.svelte.ts';
 import type { z } from 'zod';
 
 export type DefaultsBody = z.input<typeof kpiDefaultsUpdate>;
@@ -33,51 +34,27 @@ export type QueueBody = z.input<typeof kpiSettingsUpdate>;
 
 /** Monday first, as a contact center plans its week (the API's WEEKDAYS start on Sunday). */
 export const WEEK: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-export const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
-const DAY_SHORT: Record<Weekday, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-};
 
-/** Short names for the service-level variants; the formulas themselves are SL_VARIANT_FORMULAS. */
-export const SL_VARIANT_NAMES: Record<SlVariant, string> = {
-  exits: 'Queue exits (Tandem default)',
-  allExits: 'All exits, short abandons against',
-  answeredOnly: 'Answered contacts only',
-  anyExitWithin: 'Any exit within threshold (Amazon Connect)',
-  entries: 'Queue entries (textbook)',
-};
-export const VARIANT_OPTIONS = SL_VARIANTS.map((v) => ({ value: v, label: `${v} — ${SL_VARIANT_NAMES[v]}` }));
+/** A day's name in the page's language ("Monday", "星期一"; short: "Mon", "周一"). */
+export function dayName(i18n: I18n, day: Weekday, width: 'long' | 'short' = 'long'): string {
+  return i18n.weekday(WEEKDAYS.indexOf(day), width);
+}
 
 /** How a target is typed and shown: rates in percent (the API holds fractions), times in seconds, NPS in points. */
 export type TargetUnit = 'percent' | 'seconds' | 'points';
-export const TARGET_KPIS: Record<TargetKpi, { label: string; unit: TargetUnit }> = {
-  serviceLevel: { label: 'Service level', unit: 'percent' },
-  asaSeconds: { label: 'Average speed of answer', unit: 'seconds' },
-  abandonRate: { label: 'Abandon rate', unit: 'percent' },
-  longestWaitSeconds: { label: 'Longest wait', unit: 'seconds' },
-  ahtSeconds: { label: 'Average handle time', unit: 'seconds' },
-  occupancy: { label: 'Occupancy', unit: 'percent' },
-  containmentRate: { label: 'Bot containment', unit: 'percent' },
-  csat: { label: 'CSAT (4 or 5 of 5)', unit: 'percent' },
-  nps: { label: 'NPS', unit: 'points' },
+/** In the table's order: speed first, then the people and bots, then what customers say. */
+export const TARGET_UNITS: Record<TargetKpi, TargetUnit> = {
+  serviceLevel: 'percent',
+  asaSeconds: 'seconds',
+  abandonRate: 'percent',
+  longestWaitSeconds: 'seconds',
+  ahtSeconds: 'seconds',
+  occupancy: 'percent',
+  containmentRate: 'percent',
+  csat: 'percent',
+  nps: 'points',
 };
-/** The table's order: speed first, then the people and bots, then what customers say. */
-export const TARGET_ORDER = Object.keys(TARGET_KPIS) as TargetKpi[];
-export const UNIT_SUFFIX: Record<TargetUnit, string> = { percent: '%', seconds: 's', points: 'pts' };
+export const TARGET_ORDER = Object.keys(TARGET_UNITS) as TargetKpi[];
 export const LEVELS = ['target', 'warn', 'alert'] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -91,7 +68,7 @@ export type Level = (typeof LEVELS)[number];
 export function parseNumber(text: string): number | null {
   const t = text
     .trim()
-    .replace(/\s*(%|s|pts?)$/i, '')
+    .replace(/\s*(%|s|pts?|秒|分)$/i, '')
     .replace(/^([+-]?\d+),(\d+)$/, '$1.$2');
   return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : null;
 }
@@ -110,7 +87,7 @@ export function fromPercent(percent: number): number {
 
 /** A target level as shown in its unit. */
 export function showLevel(kpi: TargetKpi, value: number): string {
-  return String(TARGET_KPIS[kpi].unit === 'percent' ? toPercent(value) : value);
+  return String(TARGET_UNITS[kpi] === 'percent' ? toPercent(value) : value);
 }
 
 /**
@@ -318,7 +295,7 @@ function buildTargets(targets: TargetsModel, errors: Errors): Targets {
     const row = targets[kpi];
     const filled = LEVELS.filter((l) => row[l].trim() !== '');
     if (filled.length === 0) continue;
-    const unit = TARGET_KPIS[kpi].unit;
+    const unit = TARGET_UNITS[kpi];
     const range =
       unit === 'percent'
         ? { min: 0, max: 100, what: 'a percentage' }
@@ -390,11 +367,6 @@ export function buildQueue(m: QueueModel): Built<QueueBody, QueueModel> & { queu
   return { queue, model, body, errors };
 }
 
-/** The errors of a body that could not be built, as the error a FormAction shows field by field. */
-export function invalidForm(errors: FieldError[]): ApiError {
-  return new ApiError(400, 'invalid', 'Please correct the marked fields.', errors);
-}
-
 /**
  * The field names a KPI form shows errors next to (the most specific one wins, see formErrors): the
  * settings both forms have, the hours as a whole, each day and each span, each target row and each of
@@ -429,37 +401,46 @@ export function targetRowError(fields: Record<string, string>, kpi: TargetKpi): 
 // Summaries
 
 /** "Mon–Fri 09:00–17:00; Sat 10:00–14:00": days with the same spans grouped, closed days left out. */
-export function describeHours(hours: BusinessHours | undefined): string {
-  if (!hours) return 'open around the clock';
-  if (WEEKDAYS.every((d) => isAllDay(hours[d]))) return 'open around the clock';
-  const key = (d: Weekday) => (hours[d] ?? []).map(([o, c]) => `${o}–${c}`).join(', ');
-  const groups: { from: Weekday; to: Weekday; spans: string }[] = [];
+export function describeHours(hours: BusinessHours | undefined, i18n: I18n): string {
+  const { t } = i18n;
+  if (!hours || WEEKDAYS.every((d) => isAllDay(hours[d]))) return t('admin.kpis.hours.always');
+  const spansOf = (d: Weekday) => (hours[d] ?? []).map(([o, c]) => `${o}–${c}`);
+  const groups: { from: Weekday; to: Weekday; spans: string[] }[] = [];
   for (const d of WEEK) {
-    const spans = key(d);
+    const spans = spansOf(d);
     const last = groups.at(-1);
-    if (last && last.spans === spans && WEEK.indexOf(last.to) === WEEK.indexOf(d) - 1) last.to = d;
+    if (last && last.spans.join() === spans.join() && WEEK.indexOf(last.to) === WEEK.indexOf(d) - 1) last.to = d;
     else groups.push({ from: d, to: d, spans });
   }
-  const open = groups.filter((g) => g.spans !== '');
-  if (open.length === 0) return 'closed all week';
+  const open = groups.filter((g) => g.spans.length > 0);
+  if (open.length === 0) return t('admin.kpis.hours.closedAllWeek');
+  const short = (d: Weekday) => dayName(i18n, d, 'short');
   return open
     .map((g) => {
-      const days = g.from === g.to ? DAY_SHORT[g.from] : `${DAY_SHORT[g.from]}–${DAY_SHORT[g.to]}`;
-      return `${days} ${g.spans}`;
+      const days =
+        g.from === g.to ? short(g.from) : t('admin.kpis.hours.dayRange', { from: short(g.from), to: short(g.to) });
+      return t('admin.kpis.hours.group', { days, spans: i18n.list(g.spans) });
     })
-    .join('; ');
+    .join(t('admin.kpis.hours.groupSeparator'));
 }
 
 /** What a queue's own settings change, one phrase each, for the overrides table. */
-export function describeOverrides(entry: KpiSettingsView['queues'][string]): string[] {
+export function describeOverrides(entry: KpiSettingsView['queues'][string], i18n: I18n): string[] {
+  const { t } = i18n;
   const s = entry.settings;
   const out: string[] = [];
-  if (s.slThresholdSeconds !== undefined) out.push(`threshold ${s.slThresholdSeconds} s`);
-  if (s.shortAbandonSeconds !== undefined) out.push(`short abandon ${s.shortAbandonSeconds} s`);
-  if (s.slVariant !== undefined) out.push(`variant ${s.slVariant}`);
-  if (s.businessHours !== undefined) out.push(`hours: ${describeHours(s.businessHours)}`);
+  if (s.slThresholdSeconds !== undefined)
+    out.push(t('admin.kpis.queues.threshold', { seconds: i18n.count(s.slThresholdSeconds) }));
+  if (s.shortAbandonSeconds !== undefined)
+    out.push(t('admin.kpis.queues.shortAbandon', { seconds: i18n.count(s.shortAbandonSeconds) }));
+  if (s.slVariant !== undefined) out.push(t('admin.kpis.queues.variant', { variant: s.slVariant }));
+  if (s.businessHours !== undefined)
+    out.push(t('admin.kpis.queues.hours', { hours: describeHours(s.businessHours, i18n) }));
   const targets = TARGET_ORDER.filter((k) => entry.targets[k]);
-  if (targets.length) out.push(`targets: ${targets.map((k) => TARGET_KPIS[k].label).join(', ')}`);
+  if (targets.length) {
+    const kpis = i18n.list(targets.map((k) => t(`admin.kpis.kpiNames.${k}`)));
+    out.push(t('admin.kpis.queues.targets', { kpis }));
+  }
   return out;
 }
 
@@ -472,10 +453,10 @@ export function timeZoneSuggestions(): string[] {
   }
 }
 
-/** The wall-clock time in a zone now ("Tue 14:05"), to check a zone by eye; null if it is not a zone. */
-export function localTimeIn(timeZone: string, at: number): string | null {
+/** The wall-clock time in a zone now ("Tue 14:05", "周二 14:05"), to check a zone by eye; null if it is not a zone. */
+export function localTimeIn(timeZone: string, at: number, locale = 'en-GB'): string | null {
   try {
-    return new Intl.DateTimeFormat('en-GB', {
+    return new Intl.DateTimeFormat(locale, {
       timeZone: timeZone.trim(),
       weekday: 'short',
       hour: '2-digit',

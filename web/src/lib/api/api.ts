@@ -65,6 +65,14 @@ export function messageOf(err: unknown): string {
 }
 
 /**
+ * How a form's messages read: as the server (or the browser's own checks) wrote them, or in the page's
+ * language (i18n/problems.ts). `field` words one field's message, `error` a whole failure.
+ */
+export type Wording = { field: (message: string) => string; error: (err: unknown) => string; marked: string };
+
+const AS_SENT: Wording = { field: (message) => message, error: messageOf, marked: 'Please correct the marked fields.' };
+
+/**
  * What a form shows after a failed submit: each message next to its field, and one line for the
  * rest. A message about a field the form does not have goes in that line, so nothing is lost.
  *
@@ -75,21 +83,22 @@ export function messageOf(err: unknown): string {
 export function formErrors(
   err: unknown,
   formFields: readonly string[],
+  wording: Wording = AS_SENT,
 ): { fields: Record<string, string>; message: string } {
-  if (!(err instanceof ApiError) || err.details.length === 0) return { fields: {}, message: messageOf(err) };
+  if (!(err instanceof ApiError) || err.details.length === 0) return { fields: {}, message: wording.error(err) };
   const fields: Record<string, string> = {};
   const rest = new Map<string, string>();
   for (const { path, message } of err.details) {
     const field = fieldOf(path, formFields);
-    if (field !== null) fields[field] ??= message;
+    if (field !== null) fields[field] ??= wording.field(message);
     else {
       const top = path.split('.')[0] ?? path;
-      if (!rest.has(top)) rest.set(top, message);
+      if (!rest.has(top)) rest.set(top, wording.field(message));
     }
   }
-  if (Object.keys(fields).length === 0) return { fields, message: err.message };
+  if (Object.keys(fields).length === 0) return { fields, message: wording.error(err) };
   const others = [...rest].map(([field, message]) => `${field}: ${message}`);
-  return { fields, message: others.length ? others.join('; ') : 'Please correct the marked fields.' };
+  return { fields, message: others.length ? others.join('; ') : wording.marked };
 }
 
 /** The longest of `formFields` that is `path` or a dotted prefix of it. */

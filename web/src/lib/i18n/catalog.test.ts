@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SL_VARIANT_FORMULAS } from '$contract/kpis.ts';
 import { CATALOGS, LOCALES, parseLocale, pickLocale } from './catalog.ts';
 import { I18n } from './i18n.svelte.ts';
+import { deskEn } from './messages/desk/en.ts';
+import { en } from './messages/en.ts';
 
 /** Every message as [dotted key, text]. */
 function flatten(tree: object, prefix = ''): [string, string][] {
@@ -28,6 +31,12 @@ describe('the message catalog', () => {
         locale,
       ).toEqual([]);
     }
+  });
+
+  it("keeps the desk pages' messages whole: no wall key of the same name replaces them", () => {
+    for (const [key, messages] of Object.entries(deskEn)) expect(en[key as keyof typeof en], key).toBe(messages);
+    // The service-level formulas are the contract's, which the API and the docs print too.
+    expect(en.admin.kpis.variantFormulas).toEqual(SL_VARIANT_FORMULAS);
   });
 
   it('reads language tags as people and browsers write them', () => {
@@ -63,6 +72,31 @@ describe('I18n', () => {
     expect(zh.t('status.bad')).toBe('告警');
     expect(zh.age(42_000)).toMatch(/^42\s?秒$/);
     expect(new I18n('zh-TW').t('kpi.serviceLevel')).toBe('服務水準');
+  });
+
+  it('formats admin timestamps, days and lists, and sets values apart in a message', () => {
+    const at = Date.UTC(2025, 2, 14, 9, 26);
+    const local = new Date(at);
+    const zh = new I18n('zh-CN');
+    expect(zh.dateTime(at)).toBe(`2025年3月14日 ${String(local.getHours()).padStart(2, '0')}:26`);
+    expect(zh.dateTime(null)).toBe('—');
+    expect(new I18n('en').weekday(1)).toBe('Monday');
+    expect(new I18n('zh-TW').weekday(0, 'short')).toBe('週日');
+    expect(new I18n('en').list(['sales', 'billing'])).toBe('sales, billing');
+    expect(zh.list(['sales', 'billing'])).toBe('sales、billing');
+    expect(zh.parts('home.deniedUser', { username: 'ana', path: '/admin' })).toEqual([
+      { text: '您的账号（', name: null },
+      { text: 'ana', name: 'username' },
+      { text: '）无权访问 ', name: null },
+      { text: '/admin', name: 'path' },
+      { text: '。请向管理员申请所需的角色。', name: null },
+    ]);
+    // A count still picks the plural form, and reads as part of the text.
+    expect(new I18n('en').parts('admin.users.signedOut', { name: 'ana', count: 1 })).toEqual([
+      { text: 'Signed ', name: null },
+      { text: 'ana', name: 'name' },
+      { text: ' out of 1 session.', name: null },
+    ]);
   });
 
   it('switches every message when the locale changes', () => {

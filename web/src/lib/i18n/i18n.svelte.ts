@@ -64,6 +64,33 @@ export class I18n {
       timeZone,
     }).format(ms);
 
+  /** An admin timestamp, date and minute ("Mar 14, 2025, 09:26", "2025年3月14日 09:26"); a dash for never. */
+  dateTime = (ms: number | null | undefined): string =>
+    ms === null || ms === undefined
+      ? DASH
+      : this.#date({ dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(ms);
+
+  /** A day of the week by its number, Sunday 0 as in Date ("Monday", "星期一"; short: "Mon", "周一"). */
+  weekday = (day: number, width: 'long' | 'short' = 'long'): string =>
+    // 2023-01-01 was a Sunday; read in UTC so the browser's own zone cannot move it a day.
+    this.#date({ weekday: width, timeZone: 'UTC' }).format(Date.UTC(2023, 0, 1 + day));
+
+  /** Items in running text, with the language's separator ("sales, billing", "sales、billing"). */
+  list = (items: readonly string[]): string => items.join(this.t('desk.listSeparator'));
+
+  /**
+   * A message cut at its placeholders, so a page can set the values apart (a name in bold, a path as
+   * code) wherever the language puts them. A numeric `count` still picks the plural form.
+   */
+  parts = (key: MessageKey, vars: Vars): { text: string; name: string | null }[] => {
+    const marks = Object.fromEntries(Object.keys(vars).map((name) => [name, `\uE000${name}\uE000`]));
+    const text = this.t(key, typeof vars.count === 'number' ? { ...marks, count: vars.count } : marks);
+    return text
+      .split(/\uE000(\w+)\uE000/)
+      .map((s, i) => (i % 2 ? { text: String(vars[s]), name: s } : { text: s, name: null }))
+      .filter((p) => p.text !== '');
+  };
+
   #number(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
     return this.#memo(`n ${this.locale} ${JSON.stringify(options)}`, () => new Intl.NumberFormat(this.locale, options));
   }

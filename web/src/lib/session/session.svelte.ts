@@ -3,7 +3,7 @@
  * root layout. The cookie itself is HttpOnly: the client only ever knows what /me says.
  */
 import type { Capability, Me } from '$contract/auth.ts';
-import { api, ApiError, messageOf, type Method } from '$lib/api/api.ts';
+import { api, ApiError, type Method } from '$lib/api/api.ts';
 import { getContext, setContext } from 'svelte';
 
 const KEY = Symbol('session');
@@ -12,8 +12,11 @@ const SIGNED_OUT: Me = { kind: 'anonymous', setupRequired: false };
 export class Session {
   /** null until the first answer from the server. */
   me = $state<Me | null>(null);
-  /** Why /me could not be loaded (server unreachable); cleared by the next successful load. */
-  error = $state<string | null>(null);
+  /**
+   * Why /me could not be loaded (server unreachable), as thrown, for the page to word in its language;
+   * cleared by the next successful load.
+   */
+  failure = $state<unknown>(null);
   user = $derived(this.me?.kind === 'user' ? this.me : null);
 
   #loading: Promise<Me> | null = null;
@@ -35,11 +38,11 @@ export class Session {
     this.#loading ??= api<Me>('/api/auth/me')
       .then((me) => {
         this.me = me;
-        this.error = null;
+        this.failure = null;
         return me;
       })
       .catch((err: unknown) => {
-        this.error = messageOf(err);
+        this.failure = err;
         throw err;
       })
       .finally(() => (this.#loading = null));

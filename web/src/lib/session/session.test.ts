@@ -38,7 +38,7 @@ describe('Session', () => {
     const session = new Session();
     await expect(session.load()).rejects.toThrow(/cannot reach/);
     expect(session.me).toBeNull();
-    expect(session.error).toMatch(/cannot reach/);
+    expect(session.failure).toMatchObject({ code: 'network' });
   });
 
   it('counts as signed out after a 401 on any call made as the user', async () => {

@@ -3,7 +3,10 @@
  * ending in `_one` is English's singular and may be left out where a language has no plural.
  * Placeholders are {{name}}; the values that fill them are already formatted for the language.
  */
+import { deskEn } from './desk/en.ts';
+
 export const en = {
+  ...deskEn,
   wall: {
     title: 'wallboard',
     demo: 'DEMO DATA',

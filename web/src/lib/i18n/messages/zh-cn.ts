@@ -1,7 +1,9 @@
 /** Simplified Chinese (mainland contact-center usage). */
 import type { Messages } from '../catalog.ts';
+import { deskZhCN } from './desk/zh-cn.ts';
 
 export const zhCN: Messages = {
+  ...deskZhCN,
   wall: {
     title: '实时看板',
     demo: '演示数据',

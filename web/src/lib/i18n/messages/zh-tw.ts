@@ -1,7 +1,9 @@
 /** Traditional Chinese (Taiwan and Hong Kong contact-center usage). */
 import type { Messages } from '../catalog.ts';
+import { deskZhTW } from './desk/zh-tw.ts';
 
 export const zhTW: Messages = {
+  ...deskZhTW,
   wall: {
     title: '即時看板',
     demo: '示範資料',
