@@ -117,6 +117,10 @@ try {
   await shoot('wall-light', '/wall?theme=light', 'LIVE', { signedIn: true });
   await shoot('agents', '/wall?board=agents', 'LIVE', { signedIn: true });
   await shoot('agents-zh-CN', '/wall?board=agents&lang=zh-CN', '实时', { width: 3840, height: 2160, signedIn: true });
+  await shoot('queues-zh-CN', '/wall?board=queues&lang=zh-CN', '实时', { signedIn: true });
+  await shoot('human-ai', '/wall?board=human-ai', 'LIVE', { signedIn: true });
+  await shoot('human-ai', '/wall?board=human-ai&density=large', 'LIVE', { width: 3840, height: 2160, signedIn: true });
+  await shoot('admin-boards', '/admin/boards', 'Human and AI', { signedIn: true });
   await shoot('login', '/login', 'Sign in to Tandem');
   await shoot('login-zh-CN', '/login?lang=zh-CN', '登录 Tandem');
   await shoot('admin-users', '/admin', 'temp.agency', { signedIn: true });

@@ -11,7 +11,14 @@ import { Admin, type Origin } from './auth/admin.ts';
 import { Auth } from './auth/auth.ts';
 import { generateToken } from './auth/tokens.ts';
 import { loadConfig } from './config.ts';
-import { BOARDS, password as passwordSchema, ROLES, username as usernameSchema, type Role } from './contract/auth.ts';
+import { Boards } from './boards/boards.ts';
+import {
+  screenColumn,
+  password as passwordSchema,
+  ROLES,
+  username as usernameSchema,
+  type Role,
+} from './contract/auth.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
 import { migrate } from './db/migrate.ts';
 
@@ -22,7 +29,7 @@ export const ADMIN_HELP = `  tandem user add USERNAME --role ROLE[,ROLE] [--name
   tandem key add NAME [--sources S,S] [--queues Q,Q]
                                         create an ingest key for a producer; printed once
   tandem key list | tandem key revoke ID|NAME
-  tandem display add NAME [--board ${BOARDS.join('|')}] [--queues Q,Q] [--url BASE]
+  tandem display add NAME [--board overview|agents|human-ai|queues|b_ID|playlist:p_ID] [--queues Q,Q] [--url BASE]
                                         create a wall-display link; printed once
   tandem display list | tandem display revoke ID|NAME
                                         (these work on TANDEM_DB while the server is stopped; add --json for JSON)
@@ -183,7 +190,8 @@ export async function adminCommand(group: string, args: string[]): Promise<void>
       }
       case 'display add': {
         const name = check(z.string().trim().min(1).max(100), target, 'NAME');
-        const board = check(z.enum(BOARDS), values.board, '--board');
+        const board = check(screenColumn, values.board, '--board');
+        await new Boards(db, auth.audit).checkScreen(board, '--board');
         const { token, display } = await admin.createDisplay(shell, { name, board, scopeQueues: list(values.queues) });
         const base = values.url ?? loadConfig().publicUrl ?? `http://localhost:${loadConfig().port}`;
         const url = new URL(`/d/${token}`, base).href;

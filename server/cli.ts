@@ -44,9 +44,10 @@ async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
   // A bug in one request must not take the wallboards down: log it and keep serving.
   process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
-  const { setup, demoDisplay } = running.links;
+  const { setup, demoDisplay, demoTour } = running.links;
   const lines = [`Tandem is running: ${running.url}`];
   if (demoDisplay) lines.push(`Demo wallboard (display link, no sign-in): ${demoDisplay}`);
+  if (demoTour) lines.push(`Every board in turn (the same link with a playlist): ${demoTour}`);
   if (setup) lines.push(`No accounts yet. Create the first admin (one-time link): ${setup}`);
   if (running.tandem.config.demo) lines.push('Demo traffic is on: TANDEM_DEMO=0 turns it off.');
   console.log(`\n  ${lines.join('\n  ')}\n`);

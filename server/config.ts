@@ -52,6 +52,11 @@ export type Config = {
   trustProxy: boolean;
   /** The address people use to reach Tandem, for printed links and the same-origin check. */
   publicUrl: string | null;
+  /**
+   * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
+   * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
+   */
+  clock?: () => number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { createApp, type WebHandler } from './http/app.ts';
 import { createTandem, type Tandem } from './tandem.ts';
 import { startDemo } from './simulator/demo.ts';
-import { demoDisplayToken } from './auth/demo-display.ts';
+import { demoDisplayToken, demoTourId } from './auth/demo-display.ts';
 
 export const WEB_BUILD = fileURLToPath(new URL('../build/handler.js', import.meta.url));
 
@@ -18,7 +18,7 @@ export type RunningServer = {
   server: ServerType;
   url: string;
   /** Links to print for a person at the console: first-run setup, the demo wall. */
-  links: { setup: string | null; demoDisplay: string | null };
+  links: { setup: string | null; demoDisplay: string | null; demoTour: string | null };
   close(): Promise<void>;
 };
 
@@ -45,9 +45,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const demo = config.demo ? await startDemo(tandem, config) : null;
   const base = config.publicUrl ?? url;
   const setupToken = tandem.auth.setupToken;
+  const demoDisplay = config.demo ? new URL(`/d/${await demoDisplayToken(tandem)}`, base).href : null;
   const links = {
     setup: setupToken ? new URL(`/setup?token=${setupToken}`, base).href : null,
-    demoDisplay: config.demo ? new URL(`/d/${await demoDisplayToken(tandem)}`, base).href : null,
+    demoDisplay,
+    // The same display link, turning through every built-in board.
+    demoTour: demoDisplay ? `${demoDisplay}?playlist=${await demoTourId(tandem)}` : null,
   };
   tandem.log.info({ url, demo: config.demo }, `Tandem is serving ${url}`);
   let closing: Promise<void> | null = null;

@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import { Admin } from './auth/admin.ts';
 import { Auth } from './auth/auth.ts';
+import { Boards } from './boards/boards.ts';
 import type { Config } from './config.ts';
 import type { StoredEvent, TandemEvent } from './contract/events.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
@@ -47,6 +48,8 @@ export type Tandem = {
   ): Promise<KpiSettingsView>;
   auth: Auth;
   admin: Admin;
+  /** Boards and playlists that walls show. */
+  boards: Boards;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -88,20 +91,24 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
 }
 
 export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
+  const now = config.clock ?? Date.now;
   const db = await openDatabase(config.dbPath);
   await migrate(db);
   const settingsStore = new KpiSettingsStore(db, { ...config.kpi, timeZone: config.timeZone });
   let kpiSettings = await settingsStore.load();
   const newEngine = () =>
-    new LiveEngine({
-      timeZone: kpiSettings.defaults.timeZone,
-      settings: toKpiSettings(kpiSettings),
-      targets: {
-        defaults: kpiSettings.defaults.targets,
-        queues: Object.fromEntries(Object.entries(kpiSettings.queues).map(([q, v]) => [q, v.targets])),
+    new LiveEngine(
+      {
+        timeZone: kpiSettings.defaults.timeZone,
+        settings: toKpiSettings(kpiSettings),
+        targets: {
+          defaults: kpiSettings.defaults.targets,
+          queues: Object.fromEntries(Object.entries(kpiSettings.queues).map(([q, v]) => [q, v.targets])),
+        },
+        demo: config.demo,
       },
-      demo: config.demo,
-    });
+      now(),
+    );
   let engine = newEngine();
   let unrefreshed = false;
   const store = new EventStore(db, {
@@ -143,14 +150,14 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       (await warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())) > 0,
     onError: (err) => log.error({ err }, 'could not roll up past days'),
   });
-  const replayed = await rebuild(db, engine, Date.now());
+  const replayed = await rebuild(db, engine, now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
-  const hub = new LiveHub(engine);
+  const hub = new LiveHub(engine, { now });
   hub.start();
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
   await auth.init();
   const pruner = setInterval(() => {
-    engine.prune(Date.now());
+    engine.prune(now());
     void auth.sessions.purgeExpired().catch((err: unknown) => log.warn({ err }, 'could not purge sessions'));
   }, 5 * MINUTE);
   pruner.unref();
@@ -177,7 +184,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       await store.exclusive(async () => {
         kpiSettings = await settingsStore.load();
         const next = newEngine();
-        await rebuild(db, next, Date.now());
+        await rebuild(db, next, now());
         engine = next;
         hub.setEngine(next);
       });
@@ -185,6 +192,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     },
     auth,
     admin: new Admin(auth),
+    boards: new Boards(db, auth.audit),
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);

@@ -18,3 +18,24 @@ export async function demoDisplayToken(t: Tandem): Promise<string> {
   );
   return token;
 }
+
+export const DEMO_TOUR_NAME = 'Demo tour';
+
+/** A playlist of every built-in board, made once, so a newcomer sees a wall turning through them. */
+export async function demoTourId(t: Tandem): Promise<string> {
+  const existing = (await t.boards.list()).playlists.find((p) => p.name === DEMO_TOUR_NAME);
+  if (existing) return existing.id;
+  const tour = await t.boards.createPlaylist(
+    { actor: { kind: 'system', id: null, name: DEMO_CREATOR } },
+    {
+      name: DEMO_TOUR_NAME,
+      slides: [
+        { board: 'overview', seconds: 30 },
+        { board: 'human-ai', seconds: 20 },
+        { board: 'queues', seconds: 20 },
+        { board: 'agents', seconds: 15 },
+      ],
+    },
+  );
+  return tour.id;
+}

@@ -65,6 +65,19 @@ export function scopeKey(scope: Scope): string {
   return JSON.stringify([[...(scope.queues ?? [])].sort(), [...(scope.teams ?? [])].sort()]);
 }
 
+/**
+ * A board's own queues and teams narrow what its viewer may see, never widen it. An axis the board
+ * leaves empty contributes nothing once the other is given (a board of two teams shows those teams'
+ * agents and queues, not every queue). A scoped viewer keeps only what both name on each axis: a queue
+ * it sees only through its teams' agents is not granted again by naming the queue.
+ */
+export function narrowScope(scope: Scope, queues: readonly string[], teams: readonly string[]): Scope {
+  if (queues.length === 0 && teams.length === 0) return scope;
+  const within = (asked: readonly string[], granted: ReadonlySet<string> | null) =>
+    new Set(asked.filter((x) => (isScoped(scope) ? (granted?.has(x) ?? false) : true)));
+  return { queues: within(queues, scope.queues), teams: within(teams, scope.teams) };
+}
+
 export function scopeOf(p: Principal): Scope {
   return p.kind === 'user' || p.kind === 'display' ? p.scope : UNSCOPED;
 }

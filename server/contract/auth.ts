@@ -3,6 +3,7 @@
  * admin API. Server and web both import it; requests are validated with these schemas at the edge.
  */
 import { z } from 'zod';
+import { BOARD_ID, PLAYLIST_ID } from './boards.ts';
 
 export const ROLES = ['admin', 'supervisor', 'qa', 'executive'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,9 +27,18 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   executive: ['kpi:read', 'summary:read', 'export'],
 };
 
-/** The boards a wall can show: the overview (queues, agents' counts, human vs AI) and the agent board. */
-export const BOARDS = ['overview', 'agents'] as const;
-export type Board = (typeof BOARDS)[number];
+/**
+ * What a display link shows: a board's id (built-in like `overview`, or an admin's `b_…`) or
+ * `playlist:p_…` (see contract/boards.ts). The server checks that it exists when the link is made.
+ */
+export const screenColumn = z
+  .string()
+  .trim()
+  .regex(
+    new RegExp(`^(?:${BOARD_ID.source.slice(1, -1)}|playlist:${PLAYLIST_ID.source.slice(1, -1)})$`),
+    'must be a board id or playlist:<id>',
+  );
+export type Board = string;
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
 const scopeList = z
@@ -77,7 +87,7 @@ export const keyCreateRequest = z.object({
 });
 export const displayCreateRequest = z.object({
   name,
-  board: z.enum(BOARDS).default('overview'),
+  board: screenColumn.default('overview'),
   scopeQueues: scopeList.default([]),
 });
 

@@ -14,6 +14,7 @@ import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { boardRoutes } from './routes/boards.ts';
 import { eventRoutes } from './routes/events.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -53,6 +54,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
 
   app.route('/', authRoutes(t));
   app.route('/', adminRoutes(t));
+  app.route('/', boardRoutes(t));
   app.route('/', eventRoutes(t, ws, origins));
   app.route('/', liveRoutes(t, ws, origins));
   app.route('/', kpiRoutes(t));

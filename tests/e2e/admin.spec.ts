@@ -101,7 +101,7 @@ test('a new display link is shown once and listed', async ({ page }) => {
   const link = page.getByRole('textbox', { name: `Display link for ${name}` });
   await expect(link).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/d\/\S+$/);
   const row = page.getByRole('table', { name: 'Display links' }).getByRole('row', { name: new RegExp(name) });
-  await expect(row).toContainText('overview');
+  await expect(row).toContainText('Overview');
   await expect(row).toContainText('sales');
   await expect(row).toContainText('never');
 });

@@ -56,6 +56,7 @@ export function adminRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/admin/displays', allow('admin'), async (c) => c.json({ displays: await t.auth.displays.list() }));
   app.post('/api/admin/displays', allow('admin'), async (c) => {
     const body = await jsonBody(c, displayCreateRequest);
+    await t.boards.checkScreen(body.board);
     const { token, display } = await admin.createDisplay(origin(c), body);
     return c.json({ display, url: link(c, token) }, 201);
   });

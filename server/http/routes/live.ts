@@ -1,7 +1,8 @@
 /** The live snapshot over HTTP and the /ws/live push stream, each narrowed to the caller's scope. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { UpgradeWebSocket } from 'hono/ws';
-import { scopeOf, type Principal } from '../../auth/principal.ts';
+import { narrowScope, scopeOf, type Principal, type Scope } from '../../auth/principal.ts';
 import { revokes } from '../../auth/auth.ts';
 import { WS_CLOSE_REVOKED } from '../../contract/auth.ts';
 import { clientMessageSchema } from '../../contract/live.ts';
@@ -9,9 +10,26 @@ import type { LiveSocket } from '../../live/live-hub.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { allow } from '../middleware/allow.ts';
+import { queryOf } from '../validate.ts';
 import { websocketOrigin } from '../middleware/websocket-origin.ts';
 
 type RawSocket = { bufferedAmount: number; send(data: Buffer, options: { binary: boolean }): void };
+
+/** `?queues=a,b&teams=x`: a board about part of the center asks for that part only. */
+const boardScope = z.object({
+  queues: z.string().max(4096).optional(),
+  teams: z.string().max(4096).optional(),
+});
+const listOf = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function scopeFor(c: Context<AppEnv>): Scope {
+  const q = queryOf(c, boardScope);
+  return narrowScope(scopeOf(c.get('principal')), listOf(q.queues), listOf(q.teams));
+}
 
 export function liveRoutes(
   t: Tandem,
@@ -19,7 +37,7 @@ export function liveRoutes(
   origins: readonly string[] = [],
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/api/live', allow('live:read'), (c) => c.json(t.hub.current(scopeOf(c.get('principal')))));
+  app.get('/api/live', allow('live:read'), (c) => c.json(t.hub.current(scopeFor(c))));
 
   if (upgradeWebSocket) {
     app.get(
@@ -28,6 +46,7 @@ export function liveRoutes(
       websocketOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }),
       upgradeWebSocket((c) => {
         const principal: Principal = c.get('principal');
+        const scope = scopeFor(c);
         let handle: ReturnType<typeof t.hub.connect> = null;
         let stopListening: (() => void) | null = null;
         const end = () => {
@@ -45,7 +64,7 @@ export function liveRoutes(
               },
               close: (code, reason) => ws.close(code, reason),
             };
-            handle = t.hub.connect(socket, scopeOf(principal));
+            handle = t.hub.connect(socket, scope);
             // Sign-out, a revoked display link or a changed account closes the stream at once; the
             // client then asks again and gets the new answer (a login, the revoked screen, a new scope).
             stopListening = t.auth.onRevoke((r) => {

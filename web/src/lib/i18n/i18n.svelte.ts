@@ -91,6 +91,16 @@ export class I18n {
       .filter((p) => p.text !== '');
   };
 
+  /** A rate with fixed decimals ("1.5", "1.5" in Chinese too, but grouped per locale). */
+  decimal = (x: number | null | undefined, digits = 1): string =>
+    x === null || x === undefined
+      ? DASH
+      : this.#number({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+
+  /** Weekday and date in the contact center's zone, for a wall clock ("Tue 24 Nov", "11月24日周二"). */
+  date = (ms: number, timeZone?: string): string =>
+    this.#date({ weekday: 'short', day: 'numeric', month: 'short', timeZone }).format(ms);
+
   #number(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
     return this.#memo(`n ${this.locale} ${JSON.stringify(options)}`, () => new Intl.NumberFormat(this.locale, options));
   }

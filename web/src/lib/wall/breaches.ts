@@ -28,3 +28,13 @@ export function breaches(snap: LiveSnapshot, serverNow: number): Breach[] {
   }
   return out;
 }
+
+const SECONDS: readonly TargetKpi[] = ['asaSeconds', 'ahtSeconds', 'longestWaitSeconds'];
+
+/** A breach's value as the banner and the alerts list print it: times as m:ss, NPS as a score, rates as %. */
+export function breachValue(
+  b: Breach,
+  f: { duration(s: number): string; count(n: number): string; percent(x: number): string },
+): string {
+  return SECONDS.includes(b.kpi) ? f.duration(b.value) : b.kpi === 'nps' ? f.count(b.value) : f.percent(b.value);
+}

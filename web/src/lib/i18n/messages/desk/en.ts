@@ -54,7 +54,6 @@ export const deskEn = {
     qa: 'Transcripts, search and scorecards',
     executive: 'KPI history, summaries and exports',
   },
-  boards: { overview: 'overview', agents: 'agents' },
   /** What went wrong with a call, by the error code the server (or the browser) gave it. */
   errors: {
     network: 'Cannot reach the Tandem server. Check the connection and try again.',
@@ -178,6 +177,7 @@ export const deskEn = {
       kpis: 'KPI definitions',
       keys: 'Ingest keys',
       displays: 'Displays',
+      boards: 'Boards',
       audit: 'Audit log',
     },
     users: {

@@ -50,7 +50,6 @@ export const deskZhCN: Pick<Messages, keyof typeof deskEn> = {
     qa: '对话记录、搜索和质检评分表',
     executive: 'KPI 历史、汇总报告和数据导出',
   },
-  boards: { overview: '总览', agents: '坐席' },
   errors: {
     network: '无法连接 Tandem 服务器。请检查网络连接后重试。',
     loginFailed: '用户名或密码错误。',
@@ -166,6 +165,7 @@ export const deskZhCN: Pick<Messages, keyof typeof deskEn> = {
       kpis: 'KPI 定义',
       keys: '接入密钥',
       displays: '显示屏',
+      boards: '看板',
       audit: '审计日志',
     },
     users: {

@@ -50,7 +50,6 @@ export const deskZhTW: Pick<Messages, keyof typeof deskEn> = {
     qa: '對話紀錄、搜尋與品質評分表',
     executive: 'KPI 歷史、摘要報告與資料匯出',
   },
-  boards: { overview: '總覽', agents: '客服人員' },
   errors: {
     network: '無法連線至 Tandem 伺服器。請檢查網路連線後再試一次。',
     loginFailed: '帳號或密碼錯誤。',
@@ -166,6 +165,7 @@ export const deskZhTW: Pick<Messages, keyof typeof deskEn> = {
       kpis: 'KPI 定義',
       keys: '接入金鑰',
       displays: '顯示螢幕',
+      boards: '看板',
       audit: '稽核紀錄',
     },
     users: {
