@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addCounters,
+  addServiceLevelCounters,
   computeKpis,
   emptyCounters,
+  emptyServiceLevelCounters,
+  serviceLevelOf,
   settingsFor,
+  SL_VARIANTS,
   DEFAULT_KPI_SETTINGS,
   type KpiCounters,
   type SlVariant,
@@ -38,6 +43,14 @@ describe('service-level variants', () => {
     expect(
       computeKpis({ ...emptyCounters(), offered: 1, shortAbandoned: 2 }, { slVariant: 'entries' }).serviceLevel,
     ).toBeNull();
+  });
+
+  it('sums what service level needs, under every variant, with the lean sum', () => {
+    for (const slVariant of SL_VARIANTS) {
+      const lean = addServiceLevelCounters(addServiceLevelCounters(emptyServiceLevelCounters(), day), day);
+      const all = addCounters(addCounters(emptyCounters(), day), day);
+      expect(serviceLevelOf(lean, { slVariant })).toBe(computeKpis(all, { slVariant }).serviceLevel);
+    }
   });
 
   it('lets a queue override the defaults field by field', () => {

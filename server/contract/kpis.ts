@@ -213,8 +213,50 @@ export type Kpis = {
 
 const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
+/** The counters service level reads, under any variant. */
+export type ServiceLevelCounters = Pick<
+  KpiCounters,
+  | 'offered'
+  | 'answered'
+  | 'abandoned'
+  | 'shortAbandoned'
+  | 'transferred'
+  | 'answeredWithinThreshold'
+  | 'exitsWithinThreshold'
+>;
+
+export function emptyServiceLevelCounters(): ServiceLevelCounters {
+  return {
+    offered: 0,
+    answered: 0,
+    abandoned: 0,
+    shortAbandoned: 0,
+    transferred: 0,
+    answeredWithinThreshold: 0,
+    exitsWithinThreshold: 0,
+  };
+}
+
+/**
+ * Adds only the counters service level reads: a cheap sum where nothing else is needed. Spelled out
+ * field by field, which is several times faster than a loop over key names.
+ */
+export function addServiceLevelCounters(
+  into: ServiceLevelCounters,
+  from: Readonly<ServiceLevelCounters>,
+): ServiceLevelCounters {
+  into.offered += from.offered;
+  into.answered += from.answered;
+  into.abandoned += from.abandoned;
+  into.shortAbandoned += from.shortAbandoned;
+  into.transferred += from.transferred;
+  into.answeredWithinThreshold += from.answeredWithinThreshold;
+  into.exitsWithinThreshold += from.exitsWithinThreshold;
+  return into;
+}
+
 /** Service level under a variant: [met, out of]. */
-function serviceLevelParts(c: KpiCounters, variant: SlVariant): [number, number] {
+function serviceLevelParts(c: ServiceLevelCounters, variant: SlVariant): [number, number] {
   const exits = c.answered + c.abandoned + c.transferred;
   switch (variant) {
     case 'allExits':
@@ -230,6 +272,12 @@ function serviceLevelParts(c: KpiCounters, variant: SlVariant): [number, number]
   }
 }
 
+/** Service level under the settings' variant (see `SL_VARIANT_FORMULAS`); null with nothing to count. */
+export function serviceLevelOf(c: ServiceLevelCounters, settings: Pick<QueueKpiSettings, 'slVariant'>): number | null {
+  const [met, outOf] = serviceLevelParts(c, settings.slVariant);
+  return ratio(met, outOf);
+}
+
 export function computeKpis(
   c: KpiCounters,
   settings: Pick<QueueKpiSettings, 'slVariant'> = DEFAULT_KPI_SETTINGS,
@@ -238,7 +286,6 @@ export function computeKpis(
   // Both sides count queue exits in the range, so the rate can never pass 100%. (Dividing exits by
   // entries, "offered − short abandons", does: contacts queued before the range but answered in it.)
   const slDenominator = c.answered + c.abandoned + c.transferred;
-  const [slMet, slOutOf] = serviceLevelParts(c, settings.slVariant);
   return {
     contacts: c.contacts,
     contactsByHandler: { ai: c.contactsAi, hybrid: c.contactsHybrid, human: c.contactsHuman },
@@ -248,7 +295,7 @@ export function computeKpis(
     shortAbandoned: c.shortAbandoned,
     transferred: c.transferred,
     answeredWithinThreshold: c.answeredWithinThreshold,
-    serviceLevel: ratio(slMet, slOutOf),
+    serviceLevel: serviceLevelOf(c, settings),
     asaSeconds: ratio(c.answeredWaitMs / 1000, c.answeredWithWait),
     ahtSeconds: ratio(c.handleMs / 1000, c.handled),
     abandonRate: ratio(c.abandoned, slDenominator),

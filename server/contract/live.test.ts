@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyDelta, diffSnapshots, isDeltaEmpty, liveSnapshotSchema, type LiveSnapshot } from './live.ts';
+import {
+  applyDelta,
+  diffSnapshots,
+  isDeltaEmpty,
+  liveDeltaSchema,
+  liveSnapshotSchema,
+  type LiveSnapshot,
+} from './live.ts';
 import { computeKpis, emptyCounters } from './kpis.ts';
-import { liveSnapshot, queueLive } from '../../tests/helpers/live-fixtures.ts';
+import { liveSnapshot, queueLive, sourceKpis } from '../../tests/helpers/live-fixtures.ts';
 
 const base = liveSnapshot();
 const queue = queueLive;
@@ -20,6 +27,40 @@ describe('snapshot deltas', () => {
     expect(d.today).toBeUndefined();
     expect(applyDelta(a, d)).toEqual(b);
     expect(liveSnapshotSchema.parse(applyDelta(a, d))).toEqual(b);
+  });
+
+  it('carries the source split and the service-level trend as whole replacements', () => {
+    const slot = (start: number, offered: number, serviceLevel: number | null) => ({ start, offered, serviceLevel });
+    const point = (minute: number, handoffs: number) => ({ minute, ai: 1, hybrid: 2, human: 3, handoffs });
+    const a: LiveSnapshot = {
+      ...base,
+      handlerSeries: [point(0, 0), point(60_000, 1)],
+      bySource: { escalated: sourceKpis({ offered: 1 }), direct: sourceKpis() },
+      slSeries: [slot(0, 3, 0.5)],
+    };
+    const b: LiveSnapshot = {
+      ...a,
+      now: 2,
+      handlerSeries: [point(60_000, 1), point(120_000, 2)],
+      bySource: {
+        escalated: sourceKpis({ offered: 2, answered: 1, serviceLevel: 1, asaSeconds: 4 }),
+        direct: sourceKpis({ offered: 1, abandoned: 1, serviceLevel: 0 }),
+      },
+      slSeries: [slot(0, 3, 0.5), slot(900_000, 1, null)],
+    };
+    const d = diffSnapshots(a, b, 3);
+    expect(d).toMatchObject({ bySource: b.bySource, slSeries: b.slSeries, handlerSeries: b.handlerSeries });
+    expect(liveDeltaSchema.parse(d)).toEqual(d);
+    expect(applyDelta(a, d)).toEqual(b);
+    expect(liveSnapshotSchema.parse(applyDelta(a, d))).toEqual(b);
+    // Unchanged, they stay out of the delta.
+    const quiet = diffSnapshots(b, { ...b, now: 3 }, 4);
+    expect(quiet.bySource).toBeUndefined();
+    expect(quiet.slSeries).toBeUndefined();
+    expect(isDeltaEmpty(quiet)).toBe(true);
+    // A snapshot without them is not a snapshot.
+    const { bySource: _dropped, ...old } = b;
+    expect(liveSnapshotSchema.safeParse(old).success).toBe(false);
   });
 
   it('knows an empty delta', () => {

@@ -87,11 +87,38 @@ export const botsLiveSchema = z.object({
   oldestEscalatedAt: nullableNumber,
 });
 
+/** One minute of the last hour: contacts started by handler, and bot sessions that ended escalated. */
 export const handlerPointSchema = z.object({
   minute: z.number(),
   ai: z.number(),
   hybrid: z.number(),
   human: z.number(),
+  /** Bot sessions that ended `escalated` in this minute (hand-offs to people); 0 in a scoped view. */
+  handoffs: z.number(),
+});
+
+/** Today's queue figures of one group of contacts, by the same definitions as `today`. */
+export const sourceKpisSchema = z.object({
+  offered: z.number(),
+  answered: z.number(),
+  abandoned: z.number(),
+  serviceLevel: nullableNumber,
+  asaSeconds: nullableNumber,
+});
+
+/**
+ * Today's queue figures of contacts a bot escalated (a bot session of theirs ended `escalated`, whenever
+ * that arrived) and of all other queue contacts ("direct"). Together they make up the queues' totals.
+ */
+export const bySourceSchema = z.object({ escalated: sourceKpisSchema, direct: sourceKpisSchema });
+
+/** One 15-minute slot of today (slots start at the day start in the center's zone). */
+export const slPointSchema = z.object({
+  /** Start of the slot, epoch ms. */
+  start: z.number(),
+  offered: z.number(),
+  /** Service level of the queue exits in the slot; null when there is nothing to count. */
+  serviceLevel: nullableNumber,
 });
 
 export const liveSnapshotSchema = z.object({
@@ -126,6 +153,9 @@ export const liveSnapshotSchema = z.object({
   agentCounts: z.record(z.string(), z.number()),
   bots: botsLiveSchema,
   handlerSeries: z.array(handlerPointSchema),
+  bySource: bySourceSchema,
+  /** Today's service level per 15-minute slot, from the day start through the current slot. */
+  slSeries: z.array(slPointSchema),
 });
 
 export type LiveSnapshot = z.infer<typeof liveSnapshotSchema>;
@@ -133,6 +163,9 @@ export type QueueLive = z.infer<typeof queueLiveSchema>;
 export type AgentLive = z.infer<typeof agentLiveSchema>;
 export type BotsLive = z.infer<typeof botsLiveSchema>;
 export type HandlerPoint = z.infer<typeof handlerPointSchema>;
+export type SourceKpis = z.infer<typeof sourceKpisSchema>;
+export type BySource = z.infer<typeof bySourceSchema>;
+export type SlPoint = z.infer<typeof slPointSchema>;
 
 /** Keyed collections travel as upserts and removals; everything else as whole replacement. */
 const keyedChange = <T extends z.ZodType>(item: T) =>
@@ -154,6 +187,8 @@ export const liveDeltaSchema = z.object({
   agentCounts: liveSnapshotSchema.shape.agentCounts.optional(),
   bots: botsLiveSchema.optional(),
   handlerSeries: z.array(handlerPointSchema).optional(),
+  bySource: bySourceSchema.optional(),
+  slSeries: z.array(slPointSchema).optional(),
 });
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
@@ -185,6 +220,8 @@ export function applyDelta(s: LiveSnapshot, d: LiveDelta): LiveSnapshot {
   if (d.agentCounts) next.agentCounts = d.agentCounts;
   if (d.bots) next.bots = d.bots;
   if (d.handlerSeries) next.handlerSeries = d.handlerSeries;
+  if (d.bySource) next.bySource = d.bySource;
+  if (d.slSeries) next.slSeries = d.slSeries;
   if (d.queues) next.queues = mergeKeyed(s.queues, d.queues, (q) => q.queue);
   if (d.agents) next.agents = mergeKeyed(s.agents, d.agents, (a) => a.agentId);
   return next;
@@ -211,6 +248,8 @@ export function diffSnapshots(prev: LiveSnapshot, next: LiveSnapshot, seq: numbe
   if (!same(prev.agentCounts, next.agentCounts)) d.agentCounts = next.agentCounts;
   if (!same(prev.bots, next.bots)) d.bots = next.bots;
   if (!same(prev.handlerSeries, next.handlerSeries)) d.handlerSeries = next.handlerSeries;
+  if (!same(prev.bySource, next.bySource)) d.bySource = next.bySource;
+  if (!same(prev.slSeries, next.slSeries)) d.slSeries = next.slSeries;
   const queues = diffKeyed(prev.queues, next.queues, (q) => q.queue);
   if (queues) d.queues = queues;
   const agents = diffKeyed(prev.agents, next.agents, (a) => a.agentId);

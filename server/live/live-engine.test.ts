@@ -333,3 +333,256 @@ describe('LiveEngine ties', () => {
     expect(fresh.snapshot(now).queues[0]!.agentsNeeded).toBeNull();
   });
 });
+
+describe('LiveEngine hand-offs per minute', () => {
+  it('counts bot sessions that ended escalated in the minute they ended, whatever the arrival order', () => {
+    const e = engine();
+    const now = T + 5 * 60_000 + 30_000;
+    e.apply([
+      ev({ type: 'bot.ended', at: T + 4 * 60_000 + 59_999, contactId: 'b', outcome: 'escalated' }),
+      ev({ type: 'bot.started', at: T + 2 * 60_000, contactId: 'b' }),
+      ev({ type: 'bot.started', at: T, contactId: 'a' }),
+      ev({ type: 'bot.ended', at: T + 4 * 60_000, contactId: 'a', outcome: 'escalated', reason: 'policy' }),
+      ev({ type: 'bot.ended', at: T + 5 * 60_000, contactId: 'c', outcome: 'escalated' }),
+      // Neither a contained session nor one the customer left is a hand-off.
+      ev({ type: 'bot.ended', at: T + 4 * 60_000 + 10_000, contactId: 'd', outcome: 'contained' }),
+      ev({ type: 'bot.ended', at: T + 4 * 60_000 + 20_000, contactId: 'f', outcome: 'abandoned' }),
+      // More than an hour ago: outside the series.
+      ev({ type: 'bot.ended', at: now - 61 * 60_000, contactId: 'old', outcome: 'escalated' }),
+    ]);
+    const s = e.snapshot(now);
+    expect(s.handlerSeries).toHaveLength(60);
+    const at = (minute: number) => s.handlerSeries.find((p) => p.minute === minute)!.handoffs;
+    expect(at(T + 4 * 60_000)).toBe(2);
+    expect(at(T + 5 * 60_000)).toBe(1);
+    expect(s.handlerSeries.reduce((n, p) => n + p.handoffs, 0)).toBe(3);
+    expect(s.today.botEscalated).toBe(4);
+  });
+
+  it('shows no hand-offs to a scoped view, as for the rest of the handler figures', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'bot.ended', at: T, contactId: 'a', outcome: 'escalated' }),
+      ev({ type: 'queue.entered', at: T + 1000, contactId: 'a', queue: 'q' }),
+    ]);
+    expect(e.snapshot(T + 60_000).handlerSeries.at(-2)!.handoffs).toBe(1);
+    const scoped = e.snapshot(T + 60_000, { queues: new Set(['q']), teams: null });
+    expect(scoped.handlerSeries.every((p) => p.handoffs === 0 && p.hybrid === 0)).toBe(true);
+  });
+});
+
+/** A contact a bot hands to a queue, and one that queues directly: entered at `at`, answered after `waitS`. */
+const escalatedContact = (id: string, queue: string, at: number, waitS: number) => [
+  ev({ type: 'bot.started', at: at - 60_000, contactId: id }),
+  ev({ type: 'bot.ended', at: at - 1000, contactId: id, outcome: 'escalated', reason: 'complex_issue' }),
+  ...directContact(id, queue, at, waitS),
+];
+const directContact = (id: string, queue: string, at: number, waitS: number) => [
+  ev({ type: 'queue.entered', at, contactId: id, queue }),
+  ev({ type: 'queue.left', at: at + waitS * 1000, contactId: id, queue, outcome: 'answered', agentId: `ag-${id}` }),
+];
+
+function permutations<X>(xs: X[]): X[][] {
+  if (xs.length <= 1) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+describe('LiveEngine service level by source: bot-escalated contacts and direct ones', () => {
+  it('splits today’s queue figures between escalated and direct contacts', () => {
+    const e = engine();
+    e.apply([
+      ...escalatedContact('x1', 'q', T, 10),
+      ...escalatedContact('x2', 'q', T, 30),
+      ...directContact('d1', 'q', T, 40),
+      ev({ type: 'queue.entered', at: T, contactId: 'd2', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 60_000, contactId: 'd2', queue: 'q', outcome: 'abandoned' }),
+      // A bot session contained (or left) is not an escalation: this contact queues as a direct one.
+      ev({ type: 'bot.ended', at: T - 1000, contactId: 'd3', outcome: 'contained' }),
+      ev({ type: 'queue.entered', at: T, contactId: 'd3', queue: 'q' }),
+    ]);
+    const s = e.snapshot(T + 120_000);
+    expect(s.bySource.escalated).toEqual({ offered: 2, answered: 2, abandoned: 0, serviceLevel: 0.5, asaSeconds: 20 });
+    expect(s.bySource.direct).toEqual({ offered: 3, answered: 1, abandoned: 1, serviceLevel: 0, asaSeconds: 40 });
+    // Together they are the queues' totals.
+    expect(s.bySource.escalated.offered + s.bySource.direct.offered).toBe(s.today.offered);
+    expect(s.bySource.escalated.answered + s.bySource.direct.answered).toBe(s.today.answered);
+  });
+
+  it('has no rates before anything is counted', () => {
+    const s = engine().snapshot(T);
+    const none = { offered: 0, answered: 0, abandoned: 0, serviceLevel: null, asaSeconds: null };
+    expect(s.bySource).toEqual({ escalated: none, direct: none });
+  });
+
+  it('moves a contact from direct to escalated when the escalation arrives after the answer', () => {
+    const inOrder = engine();
+    const events = [...escalatedContact('x', 'q', T, 5), ...directContact('d', 'q', T, 50)];
+    inOrder.apply(events);
+    const late = engine();
+    const [botStarted, botEnded, ...rest] = events;
+    late.apply([botStarted!, ...rest]);
+    const before = late.snapshot(T + 120_000).bySource;
+    expect(before.escalated.offered).toBe(0);
+    expect(before.direct).toMatchObject({ offered: 2, answered: 2, serviceLevel: 0.5 });
+    late.apply([botEnded!]);
+    const after = late.snapshot(T + 120_000);
+    expect(after.bySource.escalated).toEqual({ offered: 1, answered: 1, abandoned: 0, serviceLevel: 1, asaSeconds: 5 });
+    expect(after.bySource.direct).toEqual({ offered: 1, answered: 1, abandoned: 0, serviceLevel: 0, asaSeconds: 50 });
+    expect(after.bySource).toEqual(inOrder.snapshot(T + 120_000).bySource);
+    // A second escalation of the same contact moves nothing twice.
+    late.apply([ev({ type: 'bot.ended', at: T + 70_000, contactId: 'x', outcome: 'escalated' })]);
+    expect(late.snapshot(T + 120_000).bySource.escalated.offered).toBe(1);
+  });
+
+  it('ends at the same figures in every arrival order, re-pairing the wait of an escalated contact', () => {
+    const events = [
+      ev({ type: 'bot.started', at: T - 60_000, contactId: 'x' }),
+      ev({ type: 'bot.ended', at: T - 1000, contactId: 'x', outcome: 'escalated' }),
+      ev({ type: 'queue.entered', at: T, contactId: 'x', queue: 'q' }),
+      ev({ type: 'queue.left', at: T + 15_000, contactId: 'x', queue: 'q', outcome: 'answered', agentId: 'a' }),
+      ev({ type: 'queue.entered', at: T + 20_000, contactId: 'x', queue: 'r' }),
+      ev({ type: 'queue.left', at: T + 50_000, contactId: 'x', queue: 'r', outcome: 'abandoned' }),
+    ];
+    const results = new Set<string>();
+    for (const order of permutations(events)) {
+      const e = engine();
+      for (const one of order) e.apply([one]);
+      const s = e.snapshot(T + 120_000);
+      results.add(JSON.stringify([s.bySource, s.slSeries, s.queues]));
+    }
+    expect(results.size).toBe(1);
+    const s = JSON.parse([...results][0]!)[0];
+    expect(s.escalated).toEqual({ offered: 2, answered: 1, abandoned: 1, serviceLevel: 0.5, asaSeconds: 15 });
+    expect(s.direct).toMatchObject({ offered: 0, serviceLevel: null });
+  });
+
+  it("honours each queue's service-level threshold, also for a contribution moved by a late escalation", () => {
+    const settings = { ...DEFAULT_KPI_SETTINGS, queues: { fast: { slThresholdSeconds: 10 } } };
+    const e = new LiveEngine({ timeZone: 'UTC', settings }, T);
+    e.apply([
+      // 15 s: outside fast's 10 s, within the default 20 s.
+      ...directContact('x1', 'fast', T, 15),
+      ...directContact('x2', 'slow', T, 15),
+      ...directContact('d1', 'fast', T, 5),
+      ...directContact('d2', 'slow', T, 25),
+    ]);
+    e.apply([
+      ev({ type: 'bot.ended', at: T - 1000, contactId: 'x1', outcome: 'escalated' }),
+      ev({ type: 'bot.ended', at: T - 1000, contactId: 'x2', outcome: 'escalated' }),
+    ]);
+    const s = e.snapshot(T + 60_000);
+    expect(s.bySource.escalated).toMatchObject({ offered: 2, answered: 2, serviceLevel: 0.5, asaSeconds: 15 });
+    expect(s.bySource.direct).toMatchObject({ offered: 2, answered: 2, serviceLevel: 0.5, asaSeconds: 15 });
+    expect(s.queues.find((q) => q.queue === 'fast')!.serviceLevel).toBe(0.5);
+  });
+
+  it('gives a scoped view the figures of its own queues only', () => {
+    const e = engine();
+    e.apply([
+      ev({ type: 'agent.state', at: T, agentId: 'ana', state: 'available', team: 'north', queues: ['mine'] }),
+      ...escalatedContact('x1', 'mine', T, 10),
+      ...directContact('d1', 'mine', T, 30),
+      ...escalatedContact('x2', 'other', T, 40),
+      ...escalatedContact('x3', 'other', T, 40),
+      ...directContact('d2', 'other', T, 5),
+      ...directContact('d3', 'other', T, 5),
+    ]);
+    const mine = { offered: 1, answered: 1, abandoned: 0 };
+    for (const scope of [
+      { queues: new Set(['mine']), teams: null },
+      { queues: null, teams: new Set(['north']) },
+    ]) {
+      const s = e.snapshot(T + 120_000, scope);
+      expect(s.bySource.escalated).toEqual({ ...mine, serviceLevel: 1, asaSeconds: 10 });
+      expect(s.bySource.direct).toEqual({ ...mine, serviceLevel: 0, asaSeconds: 30 });
+      expect(s.slSeries.reduce((n, p) => n + p.offered, 0)).toBe(2);
+      expect(s.slSeries.find((p) => p.offered > 0)!.serviceLevel).toBe(0.5);
+    }
+    const none = e.snapshot(T + 120_000, { queues: new Set(['nobody']), teams: null });
+    expect(none.bySource.escalated.offered + none.bySource.direct.offered).toBe(0);
+    expect(none.slSeries.every((p) => p.offered === 0 && p.serviceLevel === null)).toBe(true);
+    const all = e.snapshot(T + 120_000);
+    expect(all.bySource.escalated).toMatchObject({ offered: 3, serviceLevel: 1 / 3 });
+    expect(all.bySource.direct).toMatchObject({ offered: 3, serviceLevel: 2 / 3 });
+  });
+});
+
+describe('LiveEngine service level per 15-minute slot', () => {
+  // New York's day of the end of daylight saving time: 25 hours from 04:00 UTC, 100 slots.
+  const NY = 'America/New_York';
+  const day = Date.UTC(2026, 10, 1, 4);
+  const nextDay = Date.UTC(2026, 10, 2, 5);
+  const SLOT = 15 * 60_000;
+  const nyEngine = (now: number, settings = DEFAULT_KPI_SETTINGS) => new LiveEngine({ timeZone: NY, settings }, now);
+  /** A contact entering `queue` at `left - waitS`, answered at `left`. */
+  const answeredAt = (id: string, left: number, waitS: number, queue = 'q') =>
+    directContact(id, queue, left - waitS * 1000, waitS);
+
+  it('cuts slots from the local day start through the current slot, empty ones null', () => {
+    const e = nyEngine(day + 3_600_000);
+    e.apply([
+      // Yesterday, local time: not in today's series.
+      ...answeredAt('y', day - 1, 5),
+      // The day's first instant, and the last of its first slot: slot 0, one within 20 s and one not.
+      ...answeredAt('a', day, 5),
+      ...answeredAt('b', day + SLOT - 1, 30),
+      // The first instant of the second slot.
+      ...answeredAt('c', day + SLOT, 1),
+    ]);
+    const s = e.snapshot(day + 3 * SLOT + 1);
+    expect(s.dayStart).toBe(day);
+    expect(s.slSeries.map((p) => p.start)).toEqual([day, day + SLOT, day + 2 * SLOT, day + 3 * SLOT]);
+    // Offered counts queue entries in the slot (`a` and `y` entered yesterday), service level exits.
+    expect(s.slSeries.map((p) => p.offered)).toEqual([2, 0, 0, 0]);
+    expect(s.slSeries.map((p) => p.serviceLevel)).toEqual([0.5, 1, null, null]);
+  });
+
+  it('runs to 100 slots on a 25-hour day and starts again at the next local midnight', () => {
+    const e = nyEngine(day + 3_600_000);
+    const last = day + 99 * SLOT;
+    e.apply([
+      ...answeredAt('late', last + 60_000, 2),
+      // Counted before its day has begun (the engine still shows the 25-hour day), and after it has.
+      ev({ type: 'bot.ended', at: nextDay + 1000, contactId: 'ahead', outcome: 'escalated' }),
+      ...answeredAt('ahead', nextDay + 30_000, 25),
+    ]);
+    const s = e.snapshot(nextDay - 1);
+    expect(s.slSeries).toHaveLength(100);
+    expect(s.slSeries.at(-1)).toEqual({ start: last, offered: 1, serviceLevel: 1 });
+    const next = e.snapshot(nextDay + 10 * 60_000);
+    expect(next.dayStart).toBe(nextDay);
+    expect(next.slSeries).toEqual([{ start: nextDay, offered: 1, serviceLevel: 0 }]);
+    expect(next.bySource.escalated).toMatchObject({ offered: 1, answered: 1, serviceLevel: 0 });
+    expect(next.bySource.direct.offered).toBe(0);
+    // Late events of the day before stay out of the new day's series.
+    e.apply([...answeredAt('yesterday', nextDay - 1000, 1)]);
+    expect(e.snapshot(nextDay + 10 * 60_000).slSeries).toEqual([{ start: nextDay, offered: 1, serviceLevel: 0 }]);
+  });
+
+  it('aligns slots to the day start in a zone a quarter of an hour off the hour (Kathmandu, +5:45)', () => {
+    const kathmanduDay = Date.UTC(2026, 10, 23, 18, 15);
+    const e = new LiveEngine({ timeZone: 'Asia/Kathmandu', settings: DEFAULT_KPI_SETTINGS }, kathmanduDay);
+    e.apply([...answeredAt('a', kathmanduDay + SLOT + 5 * 60_000, 1)]);
+    const s = e.snapshot(kathmanduDay + 2 * SLOT);
+    expect(s.slSeries.map((p) => new Date(p.start).toISOString())).toEqual([
+      '2026-11-23T18:15:00.000Z',
+      '2026-11-23T18:30:00.000Z',
+      '2026-11-23T18:45:00.000Z',
+    ]);
+    expect(s.slSeries.map((p) => p.offered)).toEqual([0, 1, 0]);
+  });
+
+  it("uses each queue's threshold and sums only a scope's queues", () => {
+    const settings = { ...DEFAULT_KPI_SETTINGS, queues: { fast: { slThresholdSeconds: 10 } } };
+    const e = nyEngine(day + 3_600_000, settings);
+    e.apply([...answeredAt('f', day + 60_000, 15, 'fast'), ...answeredAt('s', day + 60_000, 15, 'slow')]);
+    const point = (scope: Parameters<LiveEngine['snapshot']>[1]) => e.snapshot(day + 2 * 60_000, scope).slSeries[0];
+    expect(point(null)).toEqual({ start: day, offered: 2, serviceLevel: 0.5 });
+    expect(point({ queues: new Set(['fast']), teams: null })).toEqual({ start: day, offered: 1, serviceLevel: 0 });
+    expect(point({ queues: new Set(['slow', 'fast']), teams: null })).toEqual({
+      start: day,
+      offered: 2,
+      serviceLevel: 0.5,
+    });
+  });
+});

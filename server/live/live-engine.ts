@@ -9,17 +9,21 @@
 import type { AgentState, Channel, EventOf, StoredEvent } from '../contract/events.ts';
 import {
   addCounters,
+  addServiceLevelCounters,
   computeKpis,
   emptyCounters,
+  emptyServiceLevelCounters,
   fcrHorizonMs,
+  serviceLevelOf,
   settingsFor,
   type KpiCounters,
   type KpiSettings,
+  type ServiceLevelCounters,
 } from '../contract/kpis.ts';
-import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive } from '../contract/live.ts';
+import type { AgentLive, HandlerPoint, LiveSnapshot, QueueLive, SlPoint, SourceKpis } from '../contract/live.ts';
 import { floorMinute, MINUTE, startOfDay } from '../time.ts';
 import { requiredAgents } from '../kpi/erlang-c.ts';
-import { ALL, KpiBuckets } from './kpi-buckets.ts';
+import { ALL, KpiBuckets, SLOT } from './kpi-buckets.ts';
 import { RepeatContacts } from './repeat-contacts.ts';
 
 /**
@@ -204,14 +208,17 @@ export class LiveEngine {
         );
         c.touchedBot = true;
         c.botEndAt = Math.max(c.botEndAt ?? at, at);
-        if (e.outcome === 'escalated') c.escalated = true;
+        if (e.outcome === 'escalated' && !c.escalated) {
+          c.escalated = true;
+          this.#countEscalated(c);
+        }
         this.#classify(c);
         break;
       }
       case 'queue.entered': {
         const c = this.#contact(e.contactId, at);
         this.#queuesSeen.add(e.queue);
-        b.add(at, e.queue, { offered: 1 });
+        this.#addQueue(c, at, e.queue, { offered: 1 });
         c.entries.push({ queue: e.queue, at });
         c.entries.sort(byTime);
         for (const left of c.lefts) if (left.queue === e.queue) this.#pairLeft(c, left);
@@ -223,7 +230,7 @@ export class LiveEngine {
         this.#queuesSeen.add(e.queue);
         const left: Left = { queue: e.queue, at, outcome: e.outcome, agentId: e.agentId, entryAt: null };
         c.lefts.push(left);
-        b.add(at, e.queue, this.#leftContribution(left));
+        this.#addQueue(c, at, e.queue, this.#leftContribution(left));
         this.#pairLeft(c, left);
         if (e.outcome === 'answered' && e.agentId) {
           c.answers.push({ id: e.id, queue: e.queue, at, agentId: e.agentId });
@@ -331,9 +338,27 @@ export class LiveEngine {
     let entryAt: number | null = null;
     for (const en of c.entries) if (en.queue === left.queue && en.at <= left.at) entryAt = en.at;
     if (entryAt === left.entryAt) return;
-    this.#buckets.add(left.at, left.queue, this.#leftContribution(left), -1);
+    this.#addQueue(c, left.at, left.queue, this.#leftContribution(left), -1);
     left.entryAt = entryAt;
-    this.#buckets.add(left.at, left.queue, this.#leftContribution(left));
+    this.#addQueue(c, left.at, left.queue, this.#leftContribution(left));
+  }
+
+  /**
+   * Adds a queue contribution (an entry's `offered`, an exit's outcome and wait) of a contact, and again
+   * to the escalated layer when a bot escalated the contact: "escalated versus direct" for `bySource`.
+   */
+  #addQueue(c: Contact, at: number, queue: string, part: Partial<KpiCounters>, sign = 1): void {
+    this.#buckets.add(at, queue, part, sign);
+    if (c.escalated) this.#buckets.addEscalated(at, queue, part, sign);
+  }
+
+  /**
+   * A contact has just turned escalated: what it already contributed to queues joins the escalated layer,
+   * at its own times, so an escalation arriving after the queue events ends where in-order arrival would.
+   */
+  #countEscalated(c: Contact): void {
+    for (const en of c.entries) this.#buckets.addEscalated(en.at, en.queue, { offered: 1 });
+    for (const left of c.lefts) this.#buckets.addEscalated(left.at, left.queue, this.#leftContribution(left));
   }
 
   /** Pairs a wrap-up with the latest answer of the contact by the same agent at or before it. */
@@ -484,7 +509,8 @@ export class LiveEngine {
   /**
    * The live state. With a scope, only the queues and agents it allows appear, and the KPI totals
    * are the sums of those queues' counters: contact-level figures that belong to no queue (bot
-   * sessions, surveys, conversions, the handler split) are left out rather than leaked.
+   * sessions, surveys, conversions, the handler split and hand-offs per minute) are left out rather than
+   * leaked. `bySource` and `slSeries` are made of queue contributions, so a scope gets its queues' own.
    */
   snapshot(now: number, scope: LiveScope | null = null): LiveSnapshot {
     this.#rollDay(now);
@@ -515,6 +541,15 @@ export class LiveEngine {
       rolling = this.#buckets.sum(rollingFrom, now);
     }
     Object.assign(rolling, this.#occupancy(rollingFrom, now, visible));
+
+    // Today's queue figures of contacts a bot escalated (their own layer, per queue) and of all the
+    // others (the same queues' totals less those): scoped, both cover the allowed queues only.
+    const escalatedToday = emptyCounters();
+    for (const q of allowedQueues ?? [ALL]) {
+      const row = this.#buckets.todayEscalated(q);
+      if (row) addCounters(escalatedToday, row);
+    }
+    const directToday = addCounters(addCounters(emptyCounters(), today), escalatedToday, -1);
 
     const agents: AgentLive[] = [];
     const agentCounts: Record<string, number> = {};
@@ -603,6 +638,29 @@ export class LiveEngine {
         ai: row?.contactsAi ?? 0,
         hybrid: row?.contactsHybrid ?? 0,
         human: row?.contactsHuman ?? 0,
+        handoffs: row?.botEscalated ?? 0,
+      });
+    }
+
+    // Today's service level per 15-minute slot from the day start: running sums per slot and queue,
+    // so this is one look-up per slot (and allowed queue), not a sum over minutes. Several queues add
+    // up only the counters service level reads.
+    const slSeries: SlPoint[] = [];
+    const slotQueues = allowedQueues ? [...allowedQueues] : [ALL];
+    for (let start = dayStart; start <= now; start += SLOT) {
+      let row: ServiceLevelCounters | undefined;
+      if (slotQueues.length === 1) {
+        row = this.#buckets.slot(start, slotQueues[0]);
+      } else {
+        for (const q of slotQueues) {
+          const own = this.#buckets.slot(start, q);
+          if (own) addServiceLevelCounters((row ??= emptyServiceLevelCounters()), own);
+        }
+      }
+      slSeries.push({
+        start,
+        offered: row?.offered ?? 0,
+        serviceLevel: row ? serviceLevelOf(row, this.settings) : null,
       });
     }
 
@@ -620,6 +678,20 @@ export class LiveEngine {
       agentCounts,
       bots: { active: activeBots, escalatedWaiting: escalatedWaitingAll, oldestEscalatedAt },
       handlerSeries,
+      bySource: { escalated: this.#sourceKpis(escalatedToday), direct: this.#sourceKpis(directToday) },
+      slSeries,
+    };
+  }
+
+  /** The queue figures of `bySource`, by the same definitions as `today`. */
+  #sourceKpis(c: KpiCounters): SourceKpis {
+    const k = computeKpis(c, this.settings);
+    return {
+      offered: k.offered,
+      answered: k.answered,
+      abandoned: k.abandoned,
+      serviceLevel: k.serviceLevel,
+      asaSeconds: k.asaSeconds,
     };
   }
 

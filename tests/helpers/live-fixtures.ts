@@ -1,6 +1,6 @@
 /** Small, valid live-contract values for tests on either side of the websocket. */
 import { computeKpis, emptyCounters } from '../../server/contract/kpis.ts';
-import type { LiveSnapshot, QueueLive } from '../../server/contract/live.ts';
+import type { LiveSnapshot, QueueLive, SourceKpis } from '../../server/contract/live.ts';
 
 export function queueLive(queue: string, waiting: number): QueueLive {
   return {
@@ -22,6 +22,10 @@ export function queueLive(queue: string, waiting: number): QueueLive {
   };
 }
 
+export function sourceKpis(overrides: Partial<SourceKpis> = {}): SourceKpis {
+  return { offered: 0, answered: 0, abandoned: 0, serviceLevel: null, asaSeconds: null, ...overrides };
+}
+
 export function liveSnapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapshot {
   return {
     now: 1,
@@ -37,6 +41,8 @@ export function liveSnapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapsho
     agentCounts: {},
     bots: { active: 0, escalatedWaiting: 0, oldestEscalatedAt: null },
     handlerSeries: [],
+    bySource: { escalated: sourceKpis(), direct: sourceKpis() },
+    slSeries: [],
     ...overrides,
   };
 }

@@ -73,6 +73,8 @@ describe('live access on a real port', () => {
     expect(live.queues.map((q) => q.queue)).toEqual(['sales']);
     expect(live.agents.map((a) => a.agentId)).toEqual(['ana']);
     expect(live.today.offered).toBe(1);
+    expect(live.bySource.direct.offered + live.bySource.escalated.offered).toBe(1);
+    expect(live.slSeries.reduce((n, p) => n + p.offered, 0)).toBe(1);
     const { ws } = await handshake('/ws/live', { cookie, origin: ORIGIN() });
     const snap = await firstSnapshot(ws!);
     expect(snap.queues.map((q) => q.queue)).toEqual(['sales']);

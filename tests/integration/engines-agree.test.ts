@@ -9,9 +9,18 @@ import { EventStore } from '../../server/ingest/event-store.ts';
 import { Ingest } from '../../server/ingest/ingest.ts';
 import { LiveEngine } from '../../server/live/live-engine.ts';
 import { kpiCounters } from '../../server/kpi/kpi-sql.ts';
+import { kpiIntervals } from '../../server/kpi/kpi-intervals.ts';
 import { Simulator } from '../../server/simulator/simulator.ts';
 import { Random } from '../../server/simulator/random.ts';
-import { computeKpis, DEFAULT_KPI_SETTINGS, SL_VARIANTS, type KpiSettings } from '../../server/contract/kpis.ts';
+import {
+  addCounters,
+  computeKpis,
+  DEFAULT_KPI_SETTINGS,
+  emptyCounters,
+  SL_VARIANTS,
+  type KpiCounters,
+  type KpiSettings,
+} from '../../server/contract/kpis.ts';
 import { startOfDay } from '../../server/time.ts';
 
 const dayStart = Date.UTC(2026, 10, 24);
@@ -93,6 +102,49 @@ describe('live and SQL engines agree', () => {
     }
   });
 
+  it('agrees on bot-escalated versus direct contacts, and on the service level per 15-minute slot', async () => {
+    const snap = inOrder.snapshot(now);
+    // In history the contacts a bot escalated are the hybrid ones.
+    const byHandler = await kpiIntervals(
+      db,
+      { from: dayStart, to: now, interval: 'range', by: 'handler', timeZone: 'UTC' },
+      DEFAULT_KPI_SETTINGS,
+      now,
+    );
+    const escalated = emptyCounters();
+    const direct = emptyCounters();
+    for (const row of byHandler) addCounters(row.key === 'hybrid' ? escalated : direct, row.counters);
+    const source = (c: KpiCounters) => {
+      const { offered, answered, abandoned, serviceLevel, asaSeconds } = computeKpis(c, DEFAULT_KPI_SETTINGS);
+      return { offered, answered, abandoned, serviceLevel, asaSeconds };
+    };
+    expect(escalated.answered).toBeGreaterThan(50);
+    expect(direct.answered).toBeGreaterThan(50);
+    expect(snap.bySource).toEqual({ escalated: source(escalated), direct: source(direct) });
+
+    const slots = await kpiIntervals(
+      db,
+      { from: dayStart, to: now, interval: '15m', by: 'none', timeZone: 'UTC' },
+      DEFAULT_KPI_SETTINGS,
+      now,
+    );
+    // The live series also holds the slot that has just begun (`now` is on a quarter hour).
+    expect(snap.slSeries).toHaveLength(11 * 4 + 1);
+    expect(snap.slSeries.at(-1)).toEqual({ start: now, offered: 0, serviceLevel: null });
+    const sqlSlots = new Map(slots.map((r) => [r.start, r.counters]));
+    for (const p of snap.slSeries.slice(0, -1)) {
+      const c = sqlSlots.get(p.start) ?? emptyCounters();
+      expect(p).toEqual({ start: p.start, offered: c.offered, serviceLevel: computeKpis(c).serviceLevel });
+    }
+
+    // Shuffled, duplicated arrival ends at the same figures.
+    const late = shuffled.snapshot(now);
+    expect(late.bySource).toEqual(snap.bySource);
+    expect(late.slSeries).toEqual(snap.slSeries);
+    expect(late.handlerSeries).toEqual(snap.handlerSeries);
+    expect(snap.handlerSeries.reduce((n, p) => n + p.handoffs, 0)).toBeGreaterThan(0);
+  });
+
   it('agrees with per-queue thresholds and service-level variants', async () => {
     const queues = inOrder.snapshot(now).queues.map((q) => q.queue);
     expect(queues.length).toBeGreaterThan(2);
@@ -119,6 +171,16 @@ describe('live and SQL engines agree', () => {
         12,
       );
     }
+    // The escalated/direct split counts each exit against its own queue's threshold too.
+    const hybrid = await kpiIntervals(
+      db,
+      { from: dayStart, to: now, interval: 'range', by: 'handler', timeZone: 'UTC' },
+      settings,
+      now,
+    );
+    const escalated = hybrid.find((r) => r.key === 'hybrid')!.counters;
+    expect(snap.bySource.escalated.serviceLevel).toBe(computeKpis(escalated, settings).serviceLevel);
+    expect(snap.bySource.escalated.serviceLevel).not.toBe(inOrder.snapshot(now).bySource.escalated.serviceLevel);
     // Every variant gives a rate in [0, 1] on a full day, and they differ from one another.
     const values = SL_VARIANTS.map((v) => computeKpis(sql, { slVariant: v }).serviceLevel!);
     for (const v of values) expect(v).toBeGreaterThanOrEqual(0);

@@ -27,16 +27,23 @@ export function binSeries(series: readonly HandlerPoint[], minutes: number): Han
   const bins = new Map<number, HandlerPoint & { n: number }>();
   for (const p of series) {
     const minute = Math.floor(p.minute / size) * size;
-    const bin = bins.get(minute) ?? { minute, ai: 0, hybrid: 0, human: 0, n: 0 };
+    const bin = bins.get(minute) ?? { minute, ai: 0, hybrid: 0, human: 0, handoffs: 0, n: 0 };
     bin.ai += p.ai;
     bin.hybrid += p.hybrid;
     bin.human += p.human;
+    bin.handoffs += p.handoffs;
     bin.n++;
     bins.set(minute, bin);
   }
   return [...bins.values()]
     .sort((a, b) => a.minute - b.minute)
-    .map(({ minute, ai, hybrid, human, n }) => ({ minute, ai: ai / n, hybrid: hybrid / n, human: human / n }));
+    .map(({ minute, ai, hybrid, human, handoffs, n }) => ({
+      minute,
+      ai: ai / n,
+      hybrid: hybrid / n,
+      human: human / n,
+      handoffs: handoffs / n,
+    }));
 }
 
 export function handlerChart(
