@@ -29,7 +29,7 @@ describe('snapshot deltas', () => {
     expect(liveSnapshotSchema.parse(applyDelta(a, d))).toEqual(b);
   });
 
-  it('carries the source split and the service-level trend as whole replacements', () => {
+  it('carries the source split whole and the service-level trend slot by slot', () => {
     const slot = (start: number, offered: number, serviceLevel: number | null) => ({ start, offered, serviceLevel });
     const point = (minute: number, handoffs: number) => ({ minute, ai: 1, hybrid: 2, human: 3, handoffs });
     const a: LiveSnapshot = {
@@ -49,7 +49,11 @@ describe('snapshot deltas', () => {
       slSeries: [slot(0, 3, 0.5), slot(900_000, 1, null)],
     };
     const d = diffSnapshots(a, b, 3);
-    expect(d).toMatchObject({ bySource: b.bySource, slSeries: b.slSeries, handlerSeries: b.handlerSeries });
+    expect(d).toMatchObject({ bySource: b.bySource, handlerSeries: b.handlerSeries });
+    // Only the new slot travels; a new day's first delta removes yesterday's.
+    expect(d.slSeries).toEqual({ upsert: [slot(900_000, 1, null)], remove: [] });
+    const nextDay = diffSnapshots(b, { ...b, slSeries: [slot(86_400_000, 0, null)] }, 4);
+    expect(nextDay.slSeries).toEqual({ upsert: [slot(86_400_000, 0, null)], remove: ['0', '900000'] });
     expect(liveDeltaSchema.parse(d)).toEqual(d);
     expect(applyDelta(a, d)).toEqual(b);
     expect(liveSnapshotSchema.parse(applyDelta(a, d))).toEqual(b);

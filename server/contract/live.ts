@@ -188,7 +188,8 @@ export const liveDeltaSchema = z.object({
   bots: botsLiveSchema.optional(),
   handlerSeries: z.array(handlerPointSchema).optional(),
   bySource: bySourceSchema.optional(),
-  slSeries: z.array(slPointSchema).optional(),
+  /** Slots by start: a busy floor changes only the current slot, so only that one travels. */
+  slSeries: keyedChange(slPointSchema),
 });
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
@@ -221,11 +222,14 @@ export function applyDelta(s: LiveSnapshot, d: LiveDelta): LiveSnapshot {
   if (d.bots) next.bots = d.bots;
   if (d.handlerSeries) next.handlerSeries = d.handlerSeries;
   if (d.bySource) next.bySource = d.bySource;
-  if (d.slSeries) next.slSeries = d.slSeries;
+  if (d.slSeries) next.slSeries = mergeKeyed(s.slSeries, d.slSeries, slotKey);
   if (d.queues) next.queues = mergeKeyed(s.queues, d.queues, (q) => q.queue);
   if (d.agents) next.agents = mergeKeyed(s.agents, d.agents, (a) => a.agentId);
   return next;
 }
+
+/** Epoch-ms starts have 13 digits until the year 2286, so their strings sort as the numbers do. */
+const slotKey = (p: SlPoint) => String(p.start);
 
 function mergeKeyed<T>(list: T[], change: { upsert: T[]; remove: string[] }, key: (t: T) => string): T[] {
   const map = new Map(list.map((t) => [key(t), t]));
@@ -249,7 +253,8 @@ export function diffSnapshots(prev: LiveSnapshot, next: LiveSnapshot, seq: numbe
   if (!same(prev.bots, next.bots)) d.bots = next.bots;
   if (!same(prev.handlerSeries, next.handlerSeries)) d.handlerSeries = next.handlerSeries;
   if (!same(prev.bySource, next.bySource)) d.bySource = next.bySource;
-  if (!same(prev.slSeries, next.slSeries)) d.slSeries = next.slSeries;
+  const slots = diffKeyed(prev.slSeries, next.slSeries, slotKey);
+  if (slots) d.slSeries = slots;
   const queues = diffKeyed(prev.queues, next.queues, (q) => q.queue);
   if (queues) d.queues = queues;
   const agents = diffKeyed(prev.agents, next.agents, (a) => a.agentId);
