@@ -175,9 +175,9 @@ export const BUILT_IN_BOARDS: readonly BoardView[] = [
     teams: [],
     widgets: [
       { type: 'containment', width: 5, height: 3, queues: [], teams: [] },
-      { type: 'handler-split', width: 7, height: 3, queues: [], teams: [] },
+      { type: 'handler-split', width: 7, height: 4, queues: [], teams: [] },
       { type: 'escalated-vs-direct', width: 5, height: 3, queues: [], teams: [] },
-      { type: 'escalation-reasons', width: 7, height: 3, queues: [], teams: [] },
+      { type: 'escalation-reasons', width: 7, height: 2, queues: [], teams: [] },
     ],
   },
   {
