@@ -7,6 +7,7 @@ import type { IngestAck } from '../contract/ingest.ts';
 import { Unavailable } from '../http/errors.ts';
 import type { EventStore } from './event-store.ts';
 import type { ParsedItem } from './parse-body.ts';
+import { redact, REDACTION_KINDS, type RedactionKind } from '../qa/redact.ts';
 
 type Rejection = IngestAck['rejected'][number];
 
@@ -16,9 +17,15 @@ export type EventPermit = (event: TandemEvent) => FieldError[] | null;
 export class Ingest {
   #store: EventStore;
   #now: () => number;
-  constructor(store: EventStore, options: { now?: () => number } = {}) {
+  #redaction: () => readonly RedactionKind[];
+  /**
+   * @param options.redaction the kinds of personal data taken out of transcript text before it is
+   *   stored (every kind by default); asked per batch, so a change of rules applies to the next one.
+   */
+  constructor(store: EventStore, options: { now?: () => number; redaction?: () => readonly RedactionKind[] } = {}) {
     this.#store = store;
     this.#now = options.now ?? Date.now;
+    this.#redaction = options.redaction ?? (() => REDACTION_KINDS);
   }
 
   /** Validates and stores raw values (already parsed JSON). Resolves after the commit. */
@@ -30,6 +37,7 @@ export class Ingest {
     const valid: StoredEvent[] = [];
     const rejected: Rejection[] = [];
     const now = this.#now();
+    const kinds = this.#redaction();
     items.forEach((item, index) => {
       if (!item.ok) {
         rejected.push({ index, errors: item.errors });
@@ -45,7 +53,9 @@ export class Ingest {
         rejected.push({ index, id: check.value.event.id, errors: denied });
         return;
       }
-      const json = serialise(check.value.event);
+      // Before anything is serialised: the original text exists only in this request's memory.
+      const event = redactEvent(check.value.event, kinds);
+      const json = serialise(event);
       // UTF-8 needs at most 3 bytes per UTF-16 unit, so short events skip the byte count.
       const tooBig =
         json !== null && json.length * 3 > LIMITS.eventBytes && Buffer.byteLength(json) > LIMITS.eventBytes;
@@ -54,7 +64,7 @@ export class Ingest {
         rejected.push({ index, id: check.value.event.id, errors: [{ path: '(event)', message }] });
         return;
       }
-      valid.push({ ...check.value, json });
+      valid.push({ ...check.value, event, json });
     });
     try {
       const result = await this.#store.store(valid);
@@ -63,6 +73,19 @@ export class Ingest {
       throw new Unavailable(`events were not stored, retry later: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * A transcript segment with personal data replaced by typed tokens, and how many of each kind were
+ * found (`redactions`, absent when none). Other events pass through untouched.
+ */
+function redactEvent(event: TandemEvent, kinds: readonly RedactionKind[]): TandemEvent {
+  if (event.type !== 'transcript.segment') return event;
+  // The counts are the server's to say: a producer's own `redactions` field is dropped.
+  const { redactions: _sent, ...segment } = event as typeof event & { redactions?: unknown };
+  if (kinds.length === 0) return segment;
+  const { text, counts } = redact(segment.text, kinds);
+  return Object.keys(counts).length === 0 ? segment : { ...segment, text, redactions: counts };
 }
 
 /** JSON for storage; null when extra fields nest so deeply that serialising them overflows the stack. */
