@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { Admin } from './auth/admin.ts';
 import { Auth } from './auth/auth.ts';
 import { Boards } from './boards/boards.ts';
+import { RedactionSettings } from './qa/redaction-settings.ts';
 import type { Config } from './config.ts';
 import type { StoredEvent, TandemEvent } from './contract/events.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
@@ -50,6 +51,8 @@ export type Tandem = {
   admin: Admin;
   /** Boards and playlists that walls show. */
   boards: Boards;
+  /** The kinds of personal data redacted from transcripts at ingest. */
+  redaction: RedactionSettings;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -156,6 +159,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   hub.start();
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
   await auth.init();
+  const redaction = await new RedactionSettings(db, auth.audit).load();
   const pruner = setInterval(() => {
     engine.prune(now());
     void auth.sessions.purgeExpired().catch((err: unknown) => log.warn({ err }, 'could not purge sessions'));
@@ -166,7 +170,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     log,
     db,
     store,
-    ingest: new Ingest(store),
+    ingest: new Ingest(store, { redaction: () => redaction.kinds }),
+    redaction,
     get engine() {
       return engine;
     },

@@ -7,7 +7,8 @@ import type { IngestAck } from '../contract/ingest.ts';
 import { Unavailable } from '../http/errors.ts';
 import type { EventStore } from './event-store.ts';
 import type { ParsedItem } from './parse-body.ts';
-import { redact, REDACTION_KINDS, type RedactionKind } from '../qa/redact.ts';
+import { REDACTION_KINDS, type RedactionKind } from '../contract/qa.ts';
+import { redact } from '../qa/redact.ts';
 
 type Rejection = IngestAck['rejected'][number];
 

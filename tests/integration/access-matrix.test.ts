@@ -113,6 +113,11 @@ const MATRIX: Record<string, Entry> = {
     probes: [{ path: '/api/playlists/p_nosuchplaylist/duplicate', body: {} }],
   },
   'GET /api/playlists/:id/export': { allow: ADMIN, probes: [{ path: '/api/playlists/p_nosuchplaylist/export' }] },
+  'GET /api/settings/redaction': { allow: ADMIN, probes: [{ path: '/api/settings/redaction' }] },
+  'PUT /api/settings/redaction': {
+    allow: ADMIN,
+    probes: [{ path: '/api/settings/redaction', body: { kinds: ['NOPE'] } }],
+  },
   'GET /api/health': { allow: EVERYONE, probes: [{ path: '/api/health' }] },
   'GET /api/schema': { allow: EVERYONE, probes: [{ path: '/api/schema' }] },
   'GET /api/display': { allow: EVERYONE, probes: [{ path: '/api/display' }] },

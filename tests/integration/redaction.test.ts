@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedactionSettings } from '../../server/qa/redaction-settings.ts';
 import { postEvents, startTestServer, tempDbPath, type TestServer } from '../helpers/server.ts';
 
 const CARD = '4111 1111 1111 1111';
@@ -52,6 +53,38 @@ describe('redaction at ingest', () => {
     // The order number fails Luhn: it is not a card and stays readable.
     expect(bodies[1]).toMatchObject({ text: '身份证号[CN_ID]，订单号 4111111111111112', redactions: { CN_ID: 1 } });
     expect(bodies[2]!.redactions).toBeUndefined();
+  });
+
+  it('redacts only the kinds an admin keeps, audits the choice, and refuses unknown kinds by name', async () => {
+    const put = (body: unknown) =>
+      fetch(`${server.url}/api/settings/redaction`, {
+        method: 'PUT',
+        headers: { cookie: server.adminCookie, origin: server.url, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bad = await put({ kinds: ['EMAIL', 'IBAN'] });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details[0].path).toBe('kinds.1');
+    const res = await put({ kinds: ['PHONE', 'EMAIL'] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ kinds: ['EMAIL', 'PHONE'] });
+    expect((await postEvents(server, [segment('seg-4', 'mail a@b.io, card 5500 0000 0000 0004')])).status).toBe(202);
+    const [row] = await server.tandem.db.query<{ body: string }>(
+      "SELECT body::VARCHAR AS body FROM events WHERE id = 'seg-4'",
+    );
+    expect(JSON.parse(row!.body)).toMatchObject({
+      text: 'mail [EMAIL], card 5500 0000 0000 0004',
+      redactions: { EMAIL: 1 },
+    });
+    const [entry] = await server.tandem.auth.audit.list({ action: 'settings.redaction' });
+    expect(entry!.detail).toEqual({ kinds: ['EMAIL', 'PHONE'], added: [], removed: ['CN_ID', 'CARD', 'SSN'] });
+    // A restart keeps the choice: a fresh instance reads it from the table.
+    expect((await new RedactionSettings(server.tandem.db, server.tandem.auth.audit).load()).kinds).toEqual([
+      'EMAIL',
+      'PHONE',
+    ]);
+    // Everything again, so the next test's checks hold.
+    expect((await put({ kinds: ['CN_ID', 'CARD', 'SSN', 'EMAIL', 'PHONE'] })).status).toBe(200);
   });
 
   it('leaves no trace of the originals in the database file', async () => {

@@ -264,6 +264,30 @@ export const en = {
     removeSlide: 'Remove slide {{n}}',
     addSlide: 'Add a slide',
   },
+  privacyAdmin: {
+    intro:
+      'Personal data in transcripts is replaced by a typed token before anything is stored; the original is never kept or logged. A change applies to segments arriving from now on.',
+    title: 'Redaction at ingest',
+    legend: 'Redact from transcript text:',
+    kinds: {
+      CN_ID: 'Chinese resident ID numbers',
+      CARD: 'Payment card numbers',
+      SSN: 'US social security numbers',
+      EMAIL: 'Email addresses',
+      PHONE: 'Phone numbers',
+    },
+    hints: {
+      CN_ID: '18 characters, check digit and birth date verified',
+      CARD: '13-19 digits, plain, spaced or dashed, Luhn-checked (order numbers that fail it stay)',
+      SSN: '123-45-6789; ranges never issued stay',
+      EMAIL: 'name@domain.tld',
+      PHONE: 'Chinese mobiles (with or without +86), +… international numbers, (415) 555-2671',
+    },
+    warning: 'Kinds left unticked are stored as written, in transcripts that QA staff read and search.',
+    default: 'Every kind is redacted (the default: no admin has changed it).',
+    changed: 'Changed {{time}} by {{by}}.',
+    saved: 'Saved. Segments arriving from now on are redacted this way.',
+  },
   display: {
     pageTitle: 'Tandem display',
     waitingForServer: 'Waiting for the Tandem server…',

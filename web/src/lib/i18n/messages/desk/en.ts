@@ -177,6 +177,7 @@ export const deskEn = {
       kpis: 'KPI definitions',
       keys: 'Ingest keys',
       displays: 'Displays',
+      privacy: 'Privacy',
       boards: 'Boards',
       audit: 'Audit log',
     },

@@ -165,6 +165,7 @@ export const deskZhCN: Pick<Messages, keyof typeof deskEn> = {
       kpis: 'KPI 定义',
       keys: '接入密钥',
       displays: '显示屏',
+      privacy: '隐私',
       boards: '看板',
       audit: '审计日志',
     },

@@ -165,6 +165,7 @@ export const deskZhTW: Pick<Messages, keyof typeof deskEn> = {
       kpis: 'KPI 定義',
       keys: '接入金鑰',
       displays: '顯示螢幕',
+      privacy: '隱私',
       boards: '看板',
       audit: '稽核紀錄',
     },
