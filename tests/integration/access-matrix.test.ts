@@ -113,6 +113,7 @@ const MATRIX: Record<string, Entry> = {
     probes: [{ path: '/api/playlists/p_nosuchplaylist/duplicate', body: {} }],
   },
   'GET /api/playlists/:id/export': { allow: ADMIN, probes: [{ path: '/api/playlists/p_nosuchplaylist/export' }] },
+  'GET /api/qa/search': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/search?q=refund' }] },
   'GET /api/settings/redaction': { allow: ADMIN, probes: [{ path: '/api/settings/redaction' }] },
   'PUT /api/settings/redaction': {
     allow: ADMIN,

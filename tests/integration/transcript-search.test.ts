@@ -1,0 +1,124 @@
+/** Transcript search over the API: English and Chinese, phrases, speakers, ranking, snippets, catch-up. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResult } from '../../server/qa/transcript-index.ts';
+import { parseQuery, tokenize } from '../../server/qa/tokenize.ts';
+import { postEvents, startTestServer, tempDbPath, type TestServer } from '../helpers/server.ts';
+
+type Seg = { id: string; contactId: string; speaker: 'customer' | 'bot' | 'agent'; text: string; minute: number };
+const SEGMENTS: Seg[] = [
+  { id: 's1', contactId: 'c1', speaker: 'customer', text: 'I was charged twice for my order', minute: 1 },
+  {
+    id: 's2',
+    contactId: 'c1',
+    speaker: 'bot',
+    text: 'Sorry you were charged. Charged twice? Let me check.',
+    minute: 2,
+  },
+  {
+    id: 's3',
+    contactId: 'c1',
+    speaker: 'agent',
+    text: 'The refund for the twice charged amount is on its way',
+    minute: 3,
+  },
+  { id: 's4', contactId: 'c2', speaker: 'customer', text: '我的账单好像多扣了一笔钱。', minute: 4 },
+  { id: 's5', contactId: 'c2', speaker: 'agent', text: '您好，重复扣的款项已经为您退回，退款三天到账。', minute: 5 },
+  { id: 's6', contactId: 'c3', speaker: 'customer', text: 'Refund please, 我要退款', minute: 6 },
+  {
+    id: 's7',
+    contactId: 'c3',
+    speaker: 'bot',
+    text: 'I can help with a refund. Refund requests take a day.',
+    minute: 7,
+  },
+];
+
+describe('transcript search', () => {
+  let server: TestServer;
+  const db = tempDbPath();
+  const start = Date.now() - 60 * 60_000;
+  const event = (s: Seg) => ({
+    id: s.id,
+    type: 'transcript.segment',
+    at: new Date(start + s.minute * 60_000).toISOString(),
+    contactId: s.contactId,
+    speaker: s.speaker,
+    text: s.text,
+  });
+  const search = async (params: Record<string, string>) =>
+    (await (await server.get(`/api/qa/search?${new URLSearchParams(params)}`)).json()) as SearchResult;
+  const ids = (r: SearchResult) => r.hits.map((h) => h.eventId).sort();
+
+  /** What the index must find: every clause's terms adjacent somewhere in the segment, by brute force. */
+  let posted: Seg[] = [];
+  const reference = (q: string, speaker?: string) => {
+    const { clauses } = parseQuery(q);
+    return posted
+      .filter((s) => {
+        if (speaker && s.speaker !== speaker) return false;
+        const terms = tokenize(s.text).map((t) => t.term);
+        return clauses.every((c) => terms.some((_, i) => c.every((term, j) => terms[i + j] === term)));
+      })
+      .map((s) => s.id)
+      .sort();
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath: db.path });
+    posted = SEGMENTS.slice(0, 5);
+    expect((await postEvents(server, posted.map(event))).status).toBe(202);
+  });
+  afterAll(async () => {
+    await server.close();
+    db.cleanup();
+  });
+
+  it('finds what a brute-force scan finds, for words, phrases and Chinese, with and without a speaker', async () => {
+    for (const q of [
+      'charged',
+      'charged twice',
+      '"charged twice"',
+      'refund',
+      '多扣',
+      '退回',
+      '退款 款项',
+      '"twice charged"',
+    ]) {
+      for (const speaker of [undefined, 'customer', 'agent']) {
+        const got = await search({ q, ...(speaker ? { speaker } : {}) });
+        expect(ids(got), `${q} / ${speaker}`).toEqual(reference(q, speaker));
+        expect(got.total).toBe(got.hits.length);
+      }
+    }
+  });
+
+  it('ranks more hits first, shorter segments before longer ones, and marks every match in the snippet', async () => {
+    const got = await search({ q: 'charged' });
+    // s2 says it twice; s1 and s3 once each, s1 in fewer words.
+    expect(got.hits.map((h) => h.eventId)).toEqual(['s2', 's1', 's3']);
+    const { text, highlights } = got.hits[0]!.snippet;
+    expect(highlights.map(([s, e]) => text.slice(s, e))).toEqual(['charged', 'Charged']);
+    const phrase = (await search({ q: '"charged twice"' })).hits.find((h) => h.eventId === 's2')!.snippet;
+    expect(phrase.highlights.map(([s, e]) => phrase.text.slice(s, e))).toEqual(['Charged twice']);
+    const zh = (await search({ q: '多扣' })).hits[0]!.snippet;
+    expect(zh.highlights.map(([s, e]) => zh.text.slice(s, e))).toEqual(['多扣']);
+  });
+
+  it('finds segments that arrive after the first search, and pages', async () => {
+    expect((await postEvents(server, SEGMENTS.slice(5).map(event))).status).toBe(202);
+    posted = SEGMENTS;
+    const all = await search({ q: 'refund' });
+    expect(ids(all)).toEqual(reference('refund'));
+    expect(all.hits[0]!.eventId).toBe('s7');
+    const second = await search({ q: 'refund', limit: '1', offset: '1' });
+    expect(second.total).toBe(all.total);
+    expect(second.hits.map((h) => h.eventId)).toEqual([all.hits[1]!.eventId]);
+  });
+
+  it('answers nothing for an empty query and names a bad parameter', async () => {
+    expect(await search({ q: '  "" ' })).toEqual({ total: 0, hits: [] });
+    const res = await server.get('/api/qa/search?q=x&speaker=robot');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.details[0].path).toBe('speaker');
+  });
+});
