@@ -4,6 +4,7 @@
  * searchTranscripts for a set of queries (words, phrases, Chinese, a speaker filter): median and p95 of runs.
  *
  *   npx tsx bench/search.ts [--segments 1000000] [--runs 20]
+ *   KEEP=1 leaves bench/results/search-N.duckdb in place after the run, to experiment on.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -118,6 +119,10 @@ for (const { q, filters } of QUERIES) {
   ]);
 }
 await db.close();
+if (!process.env.KEEP) {
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+}
 const m = machineInfo();
 console.log(`\nTranscript search, ${total} segments, ${runs} runs each (${m.cpus} x ${m.cpuModel})`);
 console.log(table(rows));
