@@ -134,68 +134,49 @@ export const boardExport = z.strictObject({
 });
 export type BoardExport = z.infer<typeof boardExport>;
 
+/** A built-in board, through the same schema as an admin's (defaults filled, sizes checked at load). */
+const builtIn = (id: string, spec: BoardInput): BoardView => ({
+  ...boardSpec.parse(spec),
+  id,
+  builtIn: true,
+  updatedAt: null,
+  updatedBy: null,
+});
+
 /** The boards every server has; they cannot be changed or deleted, only duplicated. */
 export const BUILT_IN_BOARDS: readonly BoardView[] = [
-  {
-    id: 'overview',
-    builtIn: true,
-    updatedAt: null,
-    updatedBy: null,
+  builtIn('overview', {
     name: 'Overview',
     rows: 11,
-    queues: [],
-    teams: [],
     widgets: [
-      { type: 'summary', width: 12, height: 3, queues: [], teams: [] },
-      { type: 'agent-counts', width: 12, height: 2, queues: [], teams: [] },
-      { type: 'queue-table', width: 7, height: 4, queues: [], teams: [] },
-      { type: 'handler-split', width: 5, height: 6, queues: [], teams: [] },
-      { type: 'escalation-reasons', width: 7, height: 2, queues: [], teams: [] },
+      { type: 'summary', width: 12, height: 3 },
+      { type: 'agent-counts', width: 12, height: 2 },
+      { type: 'queue-table', width: 7, height: 4 },
+      { type: 'handler-split', width: 5, height: 6 },
+      { type: 'escalation-reasons', width: 7, height: 2 },
     ],
-  },
-  {
-    id: 'agents',
-    builtIn: true,
-    updatedAt: null,
-    updatedBy: null,
-    name: 'Agents',
-    rows: 1,
-    queues: [],
-    teams: [],
-    widgets: [{ type: 'agent-board', width: 12, height: 1, queues: [], teams: [] }],
-  },
-  {
-    id: 'human-ai',
-    builtIn: true,
-    updatedAt: null,
-    updatedBy: null,
+  }),
+  builtIn('agents', { name: 'Agents', rows: 1, widgets: [{ type: 'agent-board', width: 12, height: 1 }] }),
+  builtIn('human-ai', {
     name: 'Human and AI',
     rows: 6,
-    queues: [],
-    teams: [],
     widgets: [
-      { type: 'containment', width: 5, height: 3, queues: [], teams: [] },
-      { type: 'handler-split', width: 7, height: 4, queues: [], teams: [] },
-      { type: 'escalated-vs-direct', width: 5, height: 3, queues: [], teams: [] },
-      { type: 'escalation-reasons', width: 7, height: 2, queues: [], teams: [] },
+      { type: 'containment', width: 5, height: 3 },
+      { type: 'handler-split', width: 7, height: 4 },
+      { type: 'escalated-vs-direct', width: 5, height: 3 },
+      { type: 'escalation-reasons', width: 7, height: 2 },
     ],
-  },
-  {
-    id: 'queues',
-    builtIn: true,
-    updatedAt: null,
-    updatedBy: null,
+  }),
+  builtIn('queues', {
     name: 'Queues',
     rows: 6,
-    queues: [],
-    teams: [],
     widgets: [
-      { type: 'queue-tiles', width: 9, height: 4, queues: [], teams: [] },
-      { type: 'alerts', width: 3, height: 4, queues: [], teams: [] },
-      { type: 'sl-trend', width: 9, height: 2, queues: [], teams: [] },
-      { type: 'clock', width: 3, height: 2, queues: [], teams: [] },
+      { type: 'queue-tiles', width: 9, height: 4 },
+      { type: 'alerts', width: 3, height: 4 },
+      { type: 'sl-trend', width: 9, height: 2 },
+      { type: 'clock', width: 3, height: 2 },
     ],
-  },
+  }),
 ];
 
 /** A built-in board's id, or a stored one's (`b_` then base32). Playlists are `p_`. */

@@ -12,6 +12,14 @@ import {
 } from '$contract/boards.ts';
 import { formatList, parseList } from './comma-list.ts';
 
+/** Moves an item one place in place; at either end it stays. */
+function moveItem<T>(list: T[], index: number, by: -1 | 1): void {
+  const to = index + by;
+  if (to < 0 || to >= list.length) return;
+  const [item] = list.splice(index, 1);
+  list.splice(to, 0, item!);
+}
+
 type DraftWidget = { key: number; type: WidgetType; width: number; height: number; queues: string; teams: string };
 let nextKey = 0;
 
@@ -61,10 +69,7 @@ export class BoardDraft {
 
   /** Moves a widget earlier (-1) or later (+1): order is layout, widgets flow into the grid in turn. */
   move(index: number, by: -1 | 1): void {
-    const to = index + by;
-    if (to < 0 || to >= this.widgets.length) return;
-    const [w] = this.widgets.splice(index, 1);
-    this.widgets.splice(to, 0, w!);
+    moveItem(this.widgets, index, by);
   }
 
   spec(): BoardInput {
@@ -113,10 +118,7 @@ export class PlaylistDraft {
   }
 
   move(index: number, by: -1 | 1): void {
-    const to = index + by;
-    if (to < 0 || to >= this.slides.length) return;
-    const [s] = this.slides.splice(index, 1);
-    this.slides.splice(to, 0, s!);
+    moveItem(this.slides, index, by);
   }
 
   spec(): PlaylistSpec {

@@ -5,7 +5,6 @@
  */
 import { WS_CLOSE_REVOKED } from '$contract/auth.ts';
 import { applyDelta, serverMessageSchema, type LiveSnapshot } from '$contract/live.ts';
-import { getContext, setContext } from 'svelte';
 
 /** 'denied': the credentials are gone (signed out, link revoked); no more attempts. */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'denied';
@@ -20,8 +19,6 @@ export type LiveConnectionOptions = {
    */
   authorize?: () => Promise<boolean>;
 };
-
-const KEY = Symbol('live-connection');
 
 export class LiveConnection {
   snapshot = $state<LiveSnapshot | null>(null);
@@ -49,15 +46,6 @@ export class LiveConnection {
   static fromLocation(path = '/ws/live', options: LiveConnectionOptions = {}): LiveConnection {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     return new LiveConnection(`${proto}//${location.host}${path}`, options);
-  }
-
-  set(): this {
-    setContext(KEY, this);
-    return this;
-  }
-
-  static get(): LiveConnection {
-    return getContext<LiveConnection>(KEY);
   }
 
   connect(): () => void {

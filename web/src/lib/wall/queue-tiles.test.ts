@@ -17,9 +17,9 @@ describe('tileColumns', () => {
   });
 });
 
-import { queueTiles } from './queue-tiles.ts';
+import { queueStatuses } from './queue-tiles.ts';
 
-describe('queueTiles', () => {
+describe('queueStatuses', () => {
   const queue = {
     queue: 'sales',
     waiting: 2,
@@ -43,12 +43,12 @@ describe('queueTiles', () => {
   };
 
   it("frames a tile by its worst figure, on the queue's own targets over the defaults", () => {
-    const [tile] = queueTiles([queue], targets, 1_000 + 150_000);
+    const [tile] = queueStatuses([queue], targets, 1_000 + 150_000);
     expect(tile).toMatchObject({ longest: 150, slStatus: 'good', waitStatus: 'bad', worst: 'bad', slTarget: 0.8 });
   });
 
   it('marks short staffing without letting it colour the frame alone', () => {
-    const [tile] = queueTiles([{ ...queue, waiting: 0, oldestEnteredAt: null }], targets, 5_000);
+    const [tile] = queueStatuses([{ ...queue, waiting: 0, oldestEnteredAt: null }], targets, 5_000);
     expect(tile).toMatchObject({ staffStatus: 'warn', waitStatus: 'none', worst: 'good' });
   });
 });

@@ -1,11 +1,11 @@
 /**
- * A tile per queue: its figures with a status each, and the worst of them for the tile's frame, so a
- * queue in trouble stands out from across the room even before anyone reads a number.
+ * Each queue's figures with a status each (the queue table's cells and the queue tiles), and the worst of
+ * them for a tile's frame, so a queue in trouble stands out from across the room before anyone reads a number.
  */
 import type { LiveSnapshot, QueueLive } from '$contract/live.ts';
 import { statusOf, targetsOf, type Status } from './thresholds.ts';
 
-export type QueueTile = QueueLive & {
+export type QueueStatus = QueueLive & {
   longest: number | null;
   slTarget: number | null;
   slStatus: Status;
@@ -23,11 +23,11 @@ export function worstOf(statuses: readonly Status[]): Status {
   return statuses.reduce<Status>((w, s) => (RANK[s] > RANK[w] ? s : w), 'none');
 }
 
-export function queueTiles(
+export function queueStatuses(
   queues: readonly QueueLive[],
   targets: LiveSnapshot['targets'],
   serverNow: number,
-): QueueTile[] {
+): QueueStatus[] {
   return queues.map((q) => {
     const own = targetsOf(targets, q.queue);
     const longest = q.oldestEnteredAt === null ? null : Math.max(0, (serverNow - q.oldestEnteredAt) / 1000);
