@@ -45,7 +45,8 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   // Every JSON body but the event batches is small; refuse big ones before reading them (sign-in is
   // open to anyone, and a body is read before its fields can be checked).
   app.use('/api/*', async (c, next) => {
-    if (c.req.path === '/api/events') return next();
+    // Event batches and conversation files set their own, larger limits.
+    if (c.req.path === '/api/events' || c.req.path === '/api/qa/import') return next();
     return bodyLimit({
       maxSize: SMALL_BODY_BYTES,
       onError: () => {

@@ -30,3 +30,19 @@ export function queryOf<S extends z.ZodType>(c: Context, schema: S): z.output<S>
   if (!parsed.success) fail(parsed.error, 'query');
   return parsed.data;
 }
+
+/** Like queryOf, but a key given more than once arrives as a list of its values (?queue=a&queue=b). */
+export function queryListsOf<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(searchParamsObject(new URL(c.req.url).searchParams));
+  if (!parsed.success) fail(parsed.error, 'query');
+  return parsed.data;
+}
+
+export function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}

@@ -58,6 +58,8 @@ export type SearchFilters = {
   contactId?: string;
   from?: number;
   to?: number;
+  /** A subquery yielding `contact_id`: only segments of those contacts match. */
+  contacts?: { sql: string; params: (string | number | boolean | null)[] };
 };
 export type SearchHit = {
   eventId: string;
@@ -84,7 +86,7 @@ export async function searchTranscripts(
   const { clauses } = parseQuery(query);
   if (clauses.length === 0) return { total: 0, hits: [] };
   await refreshTranscriptIndex(db);
-  const params: (string | number)[] = [];
+  const params: (string | number | boolean | null)[] = [];
   // One CTE per clause: the segments where its terms stand at consecutive positions, with each match's span.
   const ctes = clauses.map((terms, k) => {
     const joins = terms
@@ -116,6 +118,10 @@ export async function searchTranscripts(
   if (filters.to !== undefined) {
     where.push('s.at_ms < ?');
     params.push(filters.to);
+  }
+  if (filters.contacts) {
+    where.push(`s.contact_id IN (${filters.contacts.sql})`);
+    params.push(...filters.contacts.params);
   }
   const score = clauses
     .map(

@@ -114,6 +114,10 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/playlists/:id/export': { allow: ADMIN, probes: [{ path: '/api/playlists/p_nosuchplaylist/export' }] },
   'GET /api/qa/search': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/search?q=refund' }] },
+  'GET /api/qa/contacts': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/contacts?handler=hybrid' }] },
+  'GET /api/qa/contacts.csv': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/contacts.csv' }] },
+  'GET /api/qa/contacts/:id': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/contacts/nobody' }] },
+  'POST /api/qa/import': { allow: ADMIN, probes: [{ path: '/api/qa/import', body: {} }] },
   'GET /api/settings/redaction': { allow: ADMIN, probes: [{ path: '/api/settings/redaction' }] },
   'PUT /api/settings/redaction': {
     allow: ADMIN,
