@@ -18,6 +18,9 @@ describe('sentiment', () => {
     ['我非常不满意，我要投诉', 'negative'],
     ['我的包裹还没有到', 'negative'],
     ['没问题', 'positive'],
+    ['还是不行。', 'negative'],
+    ['That did not help.', 'negative'],
+    ['Thanks, that helped', 'positive'],
     ['服務很專業，謝謝', 'positive'],
     ['請幫我查一下訂單', 'neutral'],
   ])('%s is %s', (text, expected) => {

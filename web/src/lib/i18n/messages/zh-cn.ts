@@ -1,9 +1,11 @@
 /** Simplified Chinese (mainland contact-center usage). */
 import type { Messages } from '../catalog.ts';
 import { deskZhCN } from './desk/zh-cn.ts';
+import { qaZhCN } from './qa/zh-cn.ts';
 
 export const zhCN: Messages = {
   ...deskZhCN,
+  ...qaZhCN,
   wall: {
     title: '实时看板',
     demo: '演示数据',
