@@ -106,6 +106,15 @@ export const PHRASES = {
     'Can I speak to a person please?',
     '还是不行。',
   ],
+  /** The bot not understanding, said again and again: what the QA review flags call a bot loop. */
+  botLoop: ['Sorry, I did not understand that. Could you say it another way?', '抱歉，我没有理解，请换一种说法。'],
+  /** The customer's last words, by how the contact went. */
+  closeHappy: ['Great, thank you so much for your help!', '好的，谢谢，问题解决了。', 'Perfect, that works.'],
+  closeUnhappy: [
+    'This is ridiculous, I have explained this three times.',
+    '太失望了，问题还是没有解决。',
+    'I am really frustrated, nothing was fixed.',
+  ],
   agent: [
     'Thanks for waiting, I can see what happened.',
     'I have refunded the duplicate charge.',

@@ -59,6 +59,8 @@ export function arrivalCurve(hour: number): number {
 export class Simulator {
   readonly options: Required<Omit<SimulatorOptions, 'hourOf'>> & Pick<SimulatorOptions, 'hourOf'>;
   #rng: Random;
+  /** Draws for the extra transcript lines only, so adding them leaves every other draw as it was. */
+  #talk: Random;
   #now: number;
   #tasks: Task[] = [];
   #seq = 0;
@@ -73,6 +75,7 @@ export class Simulator {
     const agents = options.agents ?? Math.max(6, Math.round(options.ratePerMinute * 3.4));
     this.options = { idPrefix: 'sim', transcripts: true, ...options, agents };
     this.#rng = new Random(options.seed);
+    this.#talk = new Random(options.seed + 7_919);
     this.#now = options.start;
     this.#agents = demoAgents(this.options.agents).map((a) => ({ ...a, state: 'offline', lastBreak: options.start }));
     this.#rebalance();
@@ -226,6 +229,10 @@ export class Simulator {
       } else {
         const reason = vip && rng.chance(0.5) ? 'high_value' : rng.weighted(ESCALATION_MIX);
         c.escalated = true;
+        if (reason === 'low_confidence' && this.#talk.chance(0.6)) {
+          const line = this.#talk.pick(PHRASES.botLoop);
+          for (let i = 0; i < 3; i++) this.#say(c, 'bot', line, botTime - 6_000 + i * 1_000);
+        }
         this.#say(c, 'customer', rng.pick(PHRASES.customer), botTime - 2_000);
         this.#emit({ type: 'bot.ended', contactId: c.id, outcome: 'escalated', reason, intent });
         this.#enterQueue(c);
@@ -302,6 +309,11 @@ export class Simulator {
   #endCall(c: SimContact, agent: SimAgent): void {
     const rng = this.#rng;
     c.done = true;
+    // How the customer sounds at the end; the outcome below is drawn separately, so the two only roughly agree.
+    if (this.#talk.chance(0.5)) {
+      const unhappy = this.#talk.chance(c.escalated ? 0.3 : 0.2);
+      this.#say(c, 'customer', this.#talk.pick(unhappy ? PHRASES.closeUnhappy : PHRASES.closeHappy), 0);
+    }
     this.#emit({ type: 'contact.ended', contactId: c.id, endedBy: rng.chance(0.6) ? 'customer' : 'agent' });
     this.#setAgent(agent, 'wrap_up');
     const resolved = rng.chance(c.escalated ? 0.78 : 0.85);
