@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReviewQueue, readFilters, REVIEW_FILTERS, splitList, writeFilters } from './qa-filters.ts';
+import { isReviewQueue, readFilters, REVIEW_FILTERS, searchHref, splitList, writeFilters } from './qa-filters.ts';
 
 describe('QA filters in the address', () => {
   it('round-trips every kind of filter, in one canonical order', () => {
@@ -46,5 +46,14 @@ describe('QA filters in the address', () => {
 
   it('splits lists written with English or Chinese commas', () => {
     expect(splitList('billing, sales，东区、 west ')).toEqual(['billing', 'sales', '东区', 'west']);
+  });
+});
+
+describe('drill-down links', () => {
+  it('open the search with the filters set', () => {
+    expect(searchHref({ agent: ['a 1'], from: ['2026-11-01'], to: ['2026-11-07'] })).toBe(
+      '/qa?from=2026-11-01&to=2026-11-07&agent=a+1',
+    );
+    expect(searchHref({})).toBe('/qa');
   });
 });

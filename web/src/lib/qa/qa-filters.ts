@@ -85,3 +85,12 @@ export function splitList(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/**
+ * The QA search with these filters set: how a chart elsewhere drills down into the contacts behind a bar
+ * or a point (`searchHref({ agent: ['a1'], from: ['2026-11-01'] })`).
+ */
+export function searchHref(filters: RawFilters): string {
+  const query = writeFilters(filters).toString();
+  return query ? `/qa?${query}` : '/qa';
+}
