@@ -141,6 +141,7 @@ const PAGES: Record<string, Caller[]> = {
   '/d': EVERYONE,
   '/wall': LIVE,
   '/admin': ADMIN,
+  '/qa': ['admin', 'qa'],
 };
 
 const ROUTES_DIR = fileURLToPath(new URL('../../web/src/routes', import.meta.url));
