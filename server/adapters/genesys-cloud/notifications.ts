@@ -55,6 +55,7 @@ function mapUser(out: Collector, record: number, userId: string, kind: string, b
     if (!b.success) return out.issue(record, 'malformed', `presence: ${zodReason(b.error.issues)}`);
     pres = b.data;
   }
+  if (!routing && !pres) return out.issue(record, 'malformed', `${kind}: neither routingStatus nor presence`);
   const fromRouting = routing ? routingState(routing.status) : null;
   const fromPresence = pres ? presenceState(pres.presenceDefinition.systemPresence) : null;
   let state: { state: AgentState; reason?: string } | null = fromRouting ?? fromPresence;
