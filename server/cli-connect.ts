@@ -48,10 +48,16 @@ export async function connectFile(args: string[]): Promise<void> {
   const acks: AdapterAck[] = [];
   if (values.url) {
     for (let i = 0; i < parsed.length; i += CHUNK) {
-      const ack = await postRecords(values.url, platform, parsed.slice(i, i + CHUNK));
+      const chunk = parsed.slice(i, i + CHUNK);
+      const ack = await postRecords(values.url, platform, chunk);
+      // The server saw a null where the file had unreadable text: give the file's own reason.
+      const reasonAt = (n: number) => {
+        const p = chunk[n];
+        return p && !p.ok ? p.reason : undefined;
+      };
       acks.push({
         ...ack,
-        issues: ack.issues.map((x) => ({ ...x, record: x.record + i })),
+        issues: ack.issues.map((x) => ({ ...x, record: x.record + i, reason: reasonAt(x.record) ?? x.reason })),
         rejected: ack.rejected.map((x) => ({ ...x, record: x.record + i })),
       });
     }
