@@ -239,6 +239,12 @@ describe('Amazon Connect end to end', () => {
     });
     expect(kpis.serviceLevel).toBeCloseTo(1 / 3, 10);
     expect(kpis.abandonRate).toBeCloseTo(1 / 3, 10);
+    // c2's contact events name its queue only by ARN; the agent events in the same batch taught the name.
+    const billing = await app.request(`/api/kpis?from=${T}&to=${T + 3_600_000}&queue=Billing`, { headers: { cookie } });
+    expect(((await billing.json()) as { kpis: Record<string, unknown> }).kpis).toMatchObject({
+      offered: 4,
+      answered: 2,
+    });
 
     // The Contact Lens segments are stored on c1's time, redacted like any transcript.
     const rows = await tandem.db.query<{ body: string }>(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEvent, type TandemEvent } from '../../contract/events.ts';
 import type { AdapterOutput } from '../adapter.ts';
 import { parseVendorRecords } from '../vendor-json.ts';
-import { amazonConnect } from './index.ts';
+import { createAmazonConnect } from './index.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../tests/fixtures/vendors/amazon-connect/${name}`, import.meta.url), 'utf8');
@@ -11,9 +11,9 @@ const NOW = Date.UTC(2026, 10, 24);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vendor samples are edited freely to make cases
 type Sample = any;
 
-function run(text: string, now = NOW): AdapterOutput & { list: TandemEvent[] } {
+function run(text: string, now = NOW, adapter = createAmazonConnect()): AdapterOutput & { list: TandemEvent[] } {
   const records = parseVendorRecords(text).flatMap((p, index) => (p.ok ? [{ index, value: p.value }] : []));
-  const out = amazonConnect.map(records, now);
+  const out = adapter.map(records, now);
   for (const { event } of out.events) expect(checkEvent(event).ok, JSON.stringify(event)).toBe(true);
   return { ...out, list: out.events.map((e) => e.event) };
 }
@@ -106,6 +106,25 @@ describe('Amazon Connect contact events', () => {
     expect(of(list, 'contact.ended')).toMatchObject([{ at: Date.parse('2021-08-04T17:18:37Z') }]);
     // Both events tell the same answer: one id, stored once.
     expect(new Set(left.map((e) => e.id)).size).toBe(1);
+  });
+
+  it('names queues as other records taught it, across batches, else by the id in the ARN', () => {
+    const adapter = createAmazonConnect();
+    const queued = {
+      eventType: 'QUEUED',
+      contactId: 'c-q',
+      channel: 'CHAT',
+      initiationTimestamp: '2022-04-08T15:10:00Z',
+      queueInfo: {
+        queueArn: 'arn:aws:connect:us-east-1:1:instance/i/queue/q-billing',
+        enqueueTimestamp: '2022-04-08T15:10:05Z',
+      },
+    };
+    expect(of(run(JSON.stringify(queued), NOW, adapter).list, 'queue.entered')[0]!.queue).toBe('q-billing');
+    run(fixture('contact-records-current.jsonl'), NOW, adapter);
+    expect(of(run(JSON.stringify({ ...queued, contactId: 'c-r' }), NOW, adapter).list, 'queue.entered')[0]!.queue).toBe(
+      'Billing',
+    );
   });
 
   it('turns a disconnect while queued into an abandon, with who hung up', () => {

@@ -30,6 +30,31 @@ export const agentIdOf = (arn: unknown) => idOf(arnId(arn));
 export const queueOf = (q: { Name?: string | null; ARN?: string | null } | null | undefined) =>
   idOf(q?.Name ?? undefined) ?? idOf(arnId(q?.ARN));
 
+/**
+ * Queue names by the id in the queue ARN, learnt from every record that carries both (contact records,
+ * agent events and their routing profiles), for contact events, which carry only the ARN. Bounded: the
+ * oldest name is forgotten first.
+ */
+export class QueueNames {
+  #names = new Map<string, string>();
+  constructor(private readonly max = 10_000) {}
+
+  learn(q: { Name?: string | null; ARN?: string | null } | null | undefined): void {
+    const id = idOf(arnId(q?.ARN));
+    const name = idOf(q?.Name ?? undefined);
+    if (!id || !name) return;
+    this.#names.delete(id);
+    if (this.#names.size >= this.max) this.#names.delete(this.#names.keys().next().value!);
+    this.#names.set(id, name);
+  }
+
+  /** The queue's name when known, else the id in its ARN. */
+  nameOf(arn: unknown): string | undefined {
+    const id = idOf(arnId(arn));
+    return id === undefined ? undefined : (this.#names.get(id) ?? id);
+  }
+}
+
 /** DisconnectReason (contact records, contact events) → who ended the contact. */
 export function endedByOf(reason: unknown): Extract<TandemEvent, { type: 'contact.ended' }>['endedBy'] {
   switch (typeof reason === 'string' ? reason.toUpperCase() : '') {

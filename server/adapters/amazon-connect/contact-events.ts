@@ -1,21 +1,27 @@
 /**
  * Contact events (EventBridge: INITIATED, QUEUED, CONNECTED_TO_AGENT, DISCONNECTED) → the contact's
  * start, queue entry, answer or abandon, and end. These events carry no queue name, only the queue
- * ARN, so queues are named by the id in it (docs/adapters.md, known gaps).
+ * ARN: the name is the one other records taught, else the id in the ARN (docs/adapters.md, gaps).
  */
 import type { Collector } from '../adapter.ts';
-import { arnId, idOf, timeMs } from '../vendor-fields.ts';
-import { acId, agentIdOf, channelOf, endedByOf } from './common.ts';
+import { idOf, timeMs } from '../vendor-fields.ts';
+import { acId, agentIdOf, channelOf, endedByOf, type QueueNames } from './common.ts';
 import type { ContactEvent } from './types.ts';
 
-export function mapContactEvent(out: Collector, record: number, e: ContactEvent, eventTime: number | undefined): void {
+export function mapContactEvent(
+  out: Collector,
+  record: number,
+  e: ContactEvent,
+  eventTime: number | undefined,
+  queues: QueueNames,
+): void {
   const contactId = idOf(e.contactId);
   if (!contactId) {
     out.issue(record, 'malformed', 'contactId is longer than 256 characters');
     return;
   }
   const type = e.eventType.toUpperCase();
-  const queue = idOf(arnId(e.queueInfo?.queueArn));
+  const queue = queues.nameOf(e.queueInfo?.queueArn);
   const queuedAt = timeMs(e.queueInfo?.enqueueTimestamp);
   const agentId = agentIdOf(e.agentInfo?.agentArn);
   const answeredAt = timeMs(e.agentInfo?.connectedToAgentTimestamp);

@@ -7,7 +7,7 @@ import type { Collector as CollectorT, PlatformAdapter, VendorRecord } from '../
 import { Collector } from '../adapter.ts';
 import { asObject, idOf, timeMs, withDocumentedCase, zodReason } from '../vendor-fields.ts';
 import { mapAgentEvent } from './agent-events.ts';
-import { SOURCE } from './common.ts';
+import { QueueNames, SOURCE } from './common.ts';
 import { mapTurns } from './contact-lens.ts';
 import { mapContactEvent } from './contact-events.ts';
 import { mapContactRecord, newestRecords, type RecordInBatch } from './contact-records.ts';
@@ -61,7 +61,7 @@ function contactTimes(records: readonly { kind: Kind; value: Record<string, unkn
   return times;
 }
 
-function mapBatch(records: readonly VendorRecord[], now: number): CollectorT['out'] {
+function mapBatch(records: readonly VendorRecord[], now: number, queues: QueueNames): CollectorT['out'] {
   const out = new Collector(SOURCE);
   const known: { index: number; kind: Kind; value: Record<string, unknown>; eventTime?: number }[] = [];
   for (const { index, value } of records) {
@@ -87,6 +87,7 @@ function mapBatch(records: readonly VendorRecord[], now: number): CollectorT['ou
 
   const ctrs: RecordInBatch[] = [];
   const times = contactTimes(known);
+  learnQueues(known, queues);
   for (const { index, kind, value, eventTime } of known) {
     switch (kind) {
       case 'agent': {
@@ -97,7 +98,7 @@ function mapBatch(records: readonly VendorRecord[], now: number): CollectorT['ou
       }
       case 'contactEvent': {
         const e = contactEvent.safeParse(withDocumentedCase(value, CONTACT_EVENT_KEYS));
-        if (e.success) mapContactEvent(out, index, e.data, eventTime);
+        if (e.success) mapContactEvent(out, index, e.data, eventTime, queues);
         else out.issue(index, 'malformed', `contact event: ${zodReason(e.error.issues)}`);
         break;
       }
@@ -153,8 +154,29 @@ function mapBatch(records: readonly VendorRecord[], now: number): CollectorT['ou
   return out.out;
 }
 
-export const amazonConnect: PlatformAdapter = {
-  platform: 'amazon-connect',
-  description: 'Amazon Connect agent events, contact events, contact records (CTR), Contact Lens transcripts',
-  map: mapBatch,
-};
+/** Queue names from records that carry both name and ARN, before any contact event of the batch is mapped. */
+function learnQueues(records: readonly { kind: Kind; value: Record<string, unknown> }[], queues: QueueNames): void {
+  for (const { kind, value } of records) {
+    if (kind === 'ctr') {
+      const r = contactRecord.safeParse(value);
+      if (r.success) queues.learn(r.data.Queue);
+    } else if (kind === 'agent') {
+      const e = agentEvent.safeParse(value);
+      const s = e.success ? e.data.CurrentAgentSnapshot : undefined;
+      for (const q of s?.Configuration?.RoutingProfile?.InboundQueues ?? []) queues.learn(q);
+      for (const c of s?.Contacts ?? []) queues.learn(c.Queue);
+    }
+  }
+}
+
+/** An adapter with its own memory of queue names (one per server; tests make their own). */
+export function createAmazonConnect(): PlatformAdapter {
+  const queues = new QueueNames();
+  return {
+    platform: 'amazon-connect',
+    description: 'Amazon Connect agent events, contact events, contact records (CTR), Contact Lens transcripts',
+    map: (records, now) => mapBatch(records, now, queues),
+  };
+}
+
+export const amazonConnect = createAmazonConnect();
