@@ -41,8 +41,9 @@ export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
         permit: keyPermit(c.get('principal') as KeyPrincipal),
       });
       if (ack.unknown + ack.malformed > 0) {
+        // Counts only: a reason may quote the record, and records may hold what customers said.
         t.log.warn(
-          { platform: ack.platform, unknown: ack.unknown, malformed: ack.malformed, first: ack.issues[0] },
+          { platform: ack.platform, records: ack.records, unknown: ack.unknown, malformed: ack.malformed },
           'vendor records not mapped',
         );
       }
