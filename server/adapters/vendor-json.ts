@@ -9,34 +9,46 @@ export type ParsedRecord = { ok: true; value: unknown } | { ok: false; reason: s
 
 /** Removes comments and trailing commas outside strings; newlines are kept so line numbers hold. */
 export function stripJsonNoise(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i] ?? '';
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const skipped = text.slice(i, end === -1 ? text.length : end + 2);
-      out += '\n'.repeat(skipped.split('\n').length - 1);
-      i = end === -1 ? text.length : end + 1;
-    } else if (ch === ',' && /^\s*[}\]]/.test(text.slice(i + 1, i + 200))) {
-      // A trailing comma: dropped. (The look-ahead is bounded so a long run of spaces stays linear.)
+  // Copies runs between the bits it drops: feeds are megabytes, so no per-character concatenation.
+  const parts: string[] = [];
+  const n = text.length;
+  let from = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        i += d === 0x5c ? 2 : 1;
+        if (d === 0x22) break;
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      parts.push(text.slice(from, i));
+      const eol = text.indexOf('\n', i);
+      i = from = eol === -1 ? n : eol;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      parts.push(text.slice(from, i));
+      const close = text.indexOf('*/', i + 2);
+      const stop = close === -1 ? n : close + 2;
+      parts.push('\n'.repeat(text.slice(i, stop).split('\n').length - 1));
+      i = from = stop;
+    } else if (c === 0x2c) {
+      let j = i + 1;
+      while (j < n && /\s/.test(text[j]!)) j++;
+      const next = text.charCodeAt(j);
+      // A trailing comma before } or ]: dropped.
+      if (next === 0x7d || next === 0x5d) {
+        parts.push(text.slice(from, i));
+        from = i + 1;
+      }
+      i++;
     } else {
-      out += ch;
+      i++;
     }
   }
-  return out;
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 function lineAt(text: string, pos: number): number {
@@ -55,9 +67,11 @@ function tryParse(text: string): ParsedRecord {
 
 /** The records in `text`, in order. Never throws. */
 export function parseVendorRecords(text: string): ParsedRecord[] {
-  const clean = stripJsonNoise(text).trim();
-  if (clean === '') return [];
-  const whole = tryParse(clean);
+  // Most bodies are plain JSON: parse them as they are before looking for comments and seams.
+  const plain = tryParse(text);
+  const clean = plain.ok ? '' : stripJsonNoise(text).trim();
+  if (!plain.ok && clean === '') return [];
+  const whole = plain.ok ? plain : tryParse(clean);
   if (whole.ok) return Array.isArray(whole.value) ? whole.value.map((value) => ({ ok: true, value })) : [whole];
   return splitValues(clean);
 }

@@ -11,8 +11,12 @@ import { QueueNames, SOURCE } from './common.ts';
 import { mapTurns } from './contact-lens.ts';
 import { mapContactEvent } from './contact-events.ts';
 import { mapContactRecord, newestRecords, type RecordInBatch } from './contact-records.ts';
+import type { z } from 'zod';
 import {
   AGENT_EVENT_TYPES,
+  type AgentEvent,
+  type ContactEvent,
+  type ContactRecord,
   agentEvent,
   CONTACT_EVENT_KEYS,
   CONTACT_EVENT_TYPES,
@@ -36,34 +40,77 @@ function kindOf(o: Record<string, unknown>): Kind | null {
   return null;
 }
 
+type LensPostCall = z.infer<typeof lensPostCall>;
+type LensRealTime = z.infer<typeof lensRealTime>;
+/** A recognised record, read once with its kind's schema. */
+type Known = { index: number } & (
+  | { kind: 'agent'; data: AgentEvent }
+  | { kind: 'contactEvent'; data: ContactEvent; eventTime: number | undefined }
+  | { kind: 'ctr'; data: ContactRecord; value: unknown }
+  | { kind: 'lensPostCall'; data: LensPostCall }
+  | { kind: 'lensRealTime'; data: LensRealTime }
+);
+
+/** Reads a record of a known kind, or says why it cannot be read. */
+function read(index: number, kind: Kind, o: Record<string, unknown>, eventTime: number | undefined): Known | string {
+  switch (kind) {
+    case 'agent': {
+      const r = agentEvent.safeParse(o);
+      return r.success ? { index, kind, data: r.data } : `agent event: ${zodReason(r.error.issues)}`;
+    }
+    case 'contactEvent': {
+      const r = contactEvent.safeParse(withDocumentedCase(o, CONTACT_EVENT_KEYS));
+      return r.success ? { index, kind, data: r.data, eventTime } : `contact event: ${zodReason(r.error.issues)}`;
+    }
+    case 'ctr': {
+      const r = contactRecord.safeParse(o);
+      return r.success ? { index, kind, data: r.data, value: o } : `contact record: ${zodReason(r.error.issues)}`;
+    }
+    case 'lensPostCall': {
+      const r = lensPostCall.safeParse(o);
+      return r.success ? { index, kind, data: r.data } : `Contact Lens output: ${zodReason(r.error.issues)}`;
+    }
+    case 'lensRealTime': {
+      const r = lensRealTime.safeParse(o);
+      return r.success ? { index, kind, data: r.data } : `Contact Lens segments: ${zodReason(r.error.issues)}`;
+    }
+  }
+}
+
 /** Contact Lens offsets count from the agent connect (voice) or the contact start, whichever is known. */
-function contactTimes(records: readonly { kind: Kind; value: Record<string, unknown> }[]): Map<string, number> {
+function contactTimes(records: readonly Known[]): Map<string, number> {
   const times = new Map<string, number>();
   const note = (contactId: unknown, ...candidates: unknown[]) => {
     const id = idOf(contactId);
     const t = candidates.map(timeMs).find((x) => x !== undefined);
     if (id && t !== undefined && !times.has(id)) times.set(id, t);
   };
-  for (const { kind, value } of records) {
-    if (kind === 'ctr') {
-      const r = contactRecord.safeParse(value);
-      if (r.success) note(r.data.ContactId, r.data.Agent?.ConnectedToAgentTimestamp, r.data.InitiationTimestamp);
-    } else if (kind === 'contactEvent') {
-      const e = contactEvent.safeParse(value);
-      if (e.success) note(e.data.contactId, e.data.agentInfo?.connectedToAgentTimestamp, e.data.initiationTimestamp);
-    } else if (kind === 'agent') {
-      const e = agentEvent.safeParse(value);
-      for (const c of e.success ? (e.data.CurrentAgentSnapshot?.Contacts ?? []) : []) {
-        note(c.ContactId, c.ConnectedToAgentTimestamp);
-      }
+  for (const r of records) {
+    if (r.kind === 'ctr') note(r.data.ContactId, r.data.Agent?.ConnectedToAgentTimestamp, r.data.InitiationTimestamp);
+    else if (r.kind === 'contactEvent') {
+      note(r.data.contactId, r.data.agentInfo?.connectedToAgentTimestamp, r.data.initiationTimestamp);
+    } else if (r.kind === 'agent') {
+      for (const c of r.data.CurrentAgentSnapshot?.Contacts ?? []) note(c.ContactId, c.ConnectedToAgentTimestamp);
     }
   }
   return times;
 }
 
+/** Queue names from records that carry both name and ARN, before any contact event of the batch is mapped. */
+function learnQueues(records: readonly Known[], queues: QueueNames): void {
+  for (const r of records) {
+    if (r.kind === 'ctr') queues.learn(r.data.Queue);
+    else if (r.kind === 'agent') {
+      const s = r.data.CurrentAgentSnapshot;
+      for (const q of s?.Configuration?.RoutingProfile?.InboundQueues ?? []) queues.learn(q);
+      for (const c of s?.Contacts ?? []) queues.learn(c.Queue);
+    }
+  }
+}
+
 function mapBatch(records: readonly VendorRecord[], now: number, queues: QueueNames): CollectorT['out'] {
   const out = new Collector(SOURCE);
-  const known: { index: number; kind: Kind; value: Record<string, unknown>; eventTime?: number }[] = [];
+  const known: Known[] = [];
   for (const { index, value } of records) {
     let o = asObject(value);
     let eventTime: number | undefined;
@@ -82,38 +129,27 @@ function mapBatch(records: readonly VendorRecord[], now: number, queues: QueueNa
       out.issue(index, 'unknown', 'not an agent event, contact event, contact record or Contact Lens output');
       continue;
     }
-    known.push({ index, kind, value: o, ...(eventTime !== undefined ? { eventTime } : {}) });
+    const r = read(index, kind, o, eventTime);
+    if (typeof r === 'string') out.issue(index, 'malformed', r);
+    else known.push(r);
   }
 
   const ctrs: RecordInBatch[] = [];
   const times = contactTimes(known);
   learnQueues(known, queues);
-  for (const { index, kind, value, eventTime } of known) {
-    switch (kind) {
-      case 'agent': {
-        const e = agentEvent.safeParse(value);
-        if (e.success) mapAgentEvent(out, index, e.data);
-        else out.issue(index, 'malformed', `agent event: ${zodReason(e.error.issues)}`);
+  for (const r of known) {
+    const index = r.index;
+    switch (r.kind) {
+      case 'agent':
+        mapAgentEvent(out, index, r.data);
         break;
-      }
-      case 'contactEvent': {
-        const e = contactEvent.safeParse(withDocumentedCase(value, CONTACT_EVENT_KEYS));
-        if (e.success) mapContactEvent(out, index, e.data, eventTime, queues);
-        else out.issue(index, 'malformed', `contact event: ${zodReason(e.error.issues)}`);
+      case 'contactEvent':
+        mapContactEvent(out, index, r.data, r.eventTime, queues);
         break;
-      }
-      case 'ctr': {
-        const r = contactRecord.safeParse(value);
-        if (r.success) ctrs.push({ index, value, ctr: r.data });
-        else out.issue(index, 'malformed', `contact record: ${zodReason(r.error.issues)}`);
+      case 'ctr':
+        ctrs.push({ index, value: r.value, ctr: r.data });
         break;
-      }
       case 'lensPostCall': {
-        const r = lensPostCall.safeParse(value);
-        if (!r.success) {
-          out.issue(index, 'malformed', `Contact Lens output: ${zodReason(r.error.issues)}`);
-          break;
-        }
         const contactId = idOf(r.data.CustomerMetadata?.ContactId ?? undefined);
         const base = contactId ? times.get(contactId) : undefined;
         if (!contactId || base === undefined) {
@@ -131,11 +167,6 @@ function mapBatch(records: readonly VendorRecord[], now: number, queues: QueueNa
         break;
       }
       case 'lensRealTime': {
-        const r = lensRealTime.safeParse(value);
-        if (!r.success) {
-          out.issue(index, 'malformed', `Contact Lens segments: ${zodReason(r.error.issues)}`);
-          break;
-        }
         const contactId = idOf(r.data.ContactId);
         const turns = (r.data.Segments ?? []).flatMap((s) => (s.Transcript ? [s.Transcript] : []));
         // STARTED, COMPLETED, FAILED, and partial utterances and categories, say nothing Tandem counts.
@@ -152,21 +183,6 @@ function mapBatch(records: readonly VendorRecord[], now: number, queues: QueueNa
   }
   for (const r of newestRecords(out, ctrs)) mapContactRecord(out, r.index, r.ctr);
   return out.out;
-}
-
-/** Queue names from records that carry both name and ARN, before any contact event of the batch is mapped. */
-function learnQueues(records: readonly { kind: Kind; value: Record<string, unknown> }[], queues: QueueNames): void {
-  for (const { kind, value } of records) {
-    if (kind === 'ctr') {
-      const r = contactRecord.safeParse(value);
-      if (r.success) queues.learn(r.data.Queue);
-    } else if (kind === 'agent') {
-      const e = agentEvent.safeParse(value);
-      const s = e.success ? e.data.CurrentAgentSnapshot : undefined;
-      for (const q of s?.Configuration?.RoutingProfile?.InboundQueues ?? []) queues.learn(q);
-      for (const c of s?.Contacts ?? []) queues.learn(c.Queue);
-    }
-  }
 }
 
 /** An adapter with its own memory of queue names (one per server; tests make their own). */
