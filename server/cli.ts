@@ -12,6 +12,7 @@ import { createTandem } from './tandem.ts';
 import type { IngestAck } from './contract/ingest.ts';
 import { MINUTE } from './time.ts';
 import { ADMIN_HELP, adminCommand } from './cli-admin.ts';
+import { connectFile, CONNECT_HELP } from './cli-connect.ts';
 
 const HELP = `tandem — real-time wallboard for contact centers where AI bots and people work together
 
@@ -22,7 +23,7 @@ Usage:
                                         (--rate: new contacts per minute at the daily peak, default 8)
   tandem import FILE [--url URL]        load a JSON array or NDJSON file of events, into the local
                                         database (TANDEM_DB) or, with --url, into a running server
-${ADMIN_HELP}  tandem help                           this text
+${CONNECT_HELP}${ADMIN_HELP}  tandem help                           this text
 
   simulate and import --url need an ingest key in TANDEM_KEY (tandem key add NAME).
 `;
@@ -160,6 +161,8 @@ export async function main(argv: string[]): Promise<void> {
       return simulate(rest);
     case 'import':
       return importFile(rest);
+    case 'connect':
+      return connectFile(rest);
     case 'user':
     case 'key':
     case 'display':

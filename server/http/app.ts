@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { eventRoutes } from './routes/events.ts';
+import { ingestAdapterRoutes } from './routes/ingest-adapters.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -45,8 +46,9 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   // Every JSON body but the event batches is small; refuse big ones before reading them (sign-in is
   // open to anyone, and a body is read before its fields can be checked).
   app.use('/api/*', async (c, next) => {
-    // Event batches and conversation files set their own, larger limits.
-    if (c.req.path === '/api/events' || c.req.path === '/api/qa/import') return next();
+    // Event batches, vendor feeds and conversation files set their own, larger limits.
+    const path = c.req.path;
+    if (path === '/api/events' || path === '/api/qa/import' || path.startsWith('/api/ingest/')) return next();
     return bodyLimit({
       maxSize: SMALL_BODY_BYTES,
       onError: () => {
@@ -59,6 +61,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', adminRoutes(t));
   app.route('/', boardRoutes(t));
   app.route('/', eventRoutes(t, ws, origins));
+  app.route('/', ingestAdapterRoutes(t));
   app.route('/', liveRoutes(t, ws, origins));
   app.route('/', kpiRoutes(t));
   app.route('/', staffingRoutes(t));

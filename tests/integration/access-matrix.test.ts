@@ -81,6 +81,13 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/admin/audit/verify': { allow: ADMIN, probes: [{ path: '/api/admin/audit/verify' }] },
   'POST /api/events': { allow: ['key'], probes: [{ path: '/api/events', body: [] }] },
   'GET /ws/ingest': { allow: ['key'], probes: [{ path: '/ws/ingest', ws: true }] },
+  'POST /api/ingest/:platform': {
+    allow: ['key'],
+    probes: [
+      { path: '/api/ingest/amazon-connect', body: [] },
+      { path: '/api/ingest/genesys-cloud', body: [] },
+    ],
+  },
   'GET /api/live': { allow: LIVE, probes: [{ path: '/api/live' }] },
   'GET /ws/live': { allow: LIVE, probes: [{ path: '/ws/live', ws: true }] },
   'GET /api/kpis': { allow: KPI, probes: [{ path: '/api/kpis' }] },

@@ -1,0 +1,12 @@
+/** The platforms Tandem has adapters for, by the name used in URLs and on the command line. */
+import type { PlatformAdapter } from './adapter.ts';
+import { amazonConnect } from './amazon-connect/index.ts';
+import { genesysCloud } from './genesys-cloud/index.ts';
+
+const ADAPTERS: readonly PlatformAdapter[] = [amazonConnect, genesysCloud];
+
+export const PLATFORMS: readonly string[] = ADAPTERS.map((a) => a.platform);
+
+export function adapterFor(platform: string): PlatformAdapter | undefined {
+  return ADAPTERS.find((a) => a.platform === platform);
+}
