@@ -113,16 +113,16 @@ describe('Genesys Cloud notifications', () => {
       ['AGENT_USER_ID', 'available', undefined],
       ['AGENT_USER_ID', 'on_contact', undefined],
       ['AGENT_USER_ID', 'break', 'meal'],
-      ['e40f28ea-fa86-493f-a5b8-d559c8533c96', 'break', 'off_queue'],
+      ['7d1c0a52-3b9e-4f61-9c2a-0e5b8f4d2a17', 'break', 'off_queue'],
     ]);
-    expect(of(list, 'agent.state')[3]).toMatchObject({ at: ms('2021-05-14T09:03:17.067Z') });
+    expect(of(list, 'agent.state')[3]).toMatchObject({ at: ms('2026-11-24T09:03:17.067Z') });
     expect(of(list, 'agent.state')[3]!.queues).toHaveLength(7);
   });
 
-  it('reports the documented activity sample with its missing routingStatus line, part by part, without throwing', () => {
-    const parsed = parseVendorRecords(fixture('user-activity-cli-blog.json'));
+  it('reports an activity notification missing its routingStatus line, part by part, without throwing', () => {
+    const parsed = parseVendorRecords(fixture('user-activity-missing-line.json'));
     expect(parsed.map((p) => p.ok)).toEqual([true, false, true, false]);
-    const { list, issues } = run(fixture('user-activity-cli-blog.json'));
+    const { list, issues } = run(fixture('user-activity-missing-line.json'));
     expect(list).toEqual([]);
     expect(issues).toMatchObject([
       { record: 0, kind: 'malformed', reason: 'activity: neither routingStatus nor presence' },
