@@ -27,6 +27,7 @@ export const PAGE_POLICIES: Readonly<Record<string, Policy>> = {
   '/d': 'public',
   '/wall': 'live:read',
   '/admin': 'admin',
+  '/qa': 'qa:read',
 };
 
 export function pagePolicy(path: string): Policy {
