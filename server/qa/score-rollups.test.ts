@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDay, rollup, type ScoredContact } from './score-rollups.ts';
+import { dayStart, localDay, rollup, type ScoredContact } from './score-rollups.ts';
 
 const row = (over: Partial<ScoredContact>): ScoredContact => ({
   contact_id: 'c',
@@ -21,6 +21,19 @@ describe('localDay', () => {
     expect(localDay(Date.UTC(2026, 10, 20, 15, 59), 'Asia/Shanghai')).toBe('2026-11-20');
     // New York leaves summer time on 1 November 2026: 04:30 UTC is 23:30 the day before.
     expect(localDay(Date.UTC(2026, 10, 2, 4, 30), 'America/New_York')).toBe('2026-11-01');
+  });
+});
+
+describe('dayStart', () => {
+  it('finds local midnight in zones east and west, and on a day with a DST change', () => {
+    expect(dayStart('2026-11-21', 'Asia/Shanghai')).toBe(Date.UTC(2026, 10, 20, 16));
+    expect(dayStart('2026-11-21', 'Pacific/Kiritimati')).toBe(Date.UTC(2026, 10, 20, 10));
+    expect(dayStart('2026-11-01', 'America/New_York')).toBe(Date.UTC(2026, 10, 1, 4));
+    expect(dayStart('2026-11-02', 'America/New_York')).toBe(Date.UTC(2026, 10, 2, 5));
+    // The day after 1 November, which had 25 hours there.
+    expect(dayStart('2026-11-01', 'America/New_York', 1)).toBe(Date.UTC(2026, 10, 2, 5));
+    expect(dayStart('2026-12-31', 'UTC', 1)).toBe(Date.UTC(2027, 0, 1));
+    expect(dayStart('2026-11-21', 'Pacific/Pago_Pago')).toBe(Date.UTC(2026, 10, 21, 11));
   });
 });
 

@@ -70,6 +70,14 @@ export function localDay(ms: number, tz: string): string {
   return new Date(midnight + zoneOffsetMs(midnight, tz)).toISOString().slice(0, 10);
 }
 
+/** When local day `date` (YYYY-MM-DD), or the day `later` days after it, starts in `tz`, as epoch ms. */
+export function dayStart(date: string, tz: string, later = 0): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  // Local noon of that date (to within a DST hour) is on that day in every zone; its day's start is the answer.
+  const noon = Date.UTC(y, m - 1, d + later, 12);
+  return startOfDay(noon - zoneOffsetMs(noon, tz), tz);
+}
+
 const mean = (values: (number | null)[]): number | null => {
   const xs = values.filter((v): v is number => v !== null);
   return xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;

@@ -354,6 +354,10 @@ describe('scorecards', () => {
       200,
     );
     expect(early.rows.map((r) => r.key)).toEqual(['a1', null]);
+    // Days are the center's: 20 November in Shanghai holds c1, c2 and c4, not c3 (00:30 on the 21st).
+    const day = await json<RollupView>(call(qa1, 'GET', '/api/qa/scores?by=day&from=2026-11-20&to=2026-11-20'), 200);
+    expect(day.rows.map((r) => [r.key, r.count])).toEqual([['2026-11-20', 3]]);
+    expect(day.range).toEqual({ from: '2026-11-19T16:00:00.000Z', to: '2026-11-20T16:00:00.000Z' });
     const bad = await details(call(qa1, 'GET', '/api/qa/scores?by=team&from=yesterday'));
     expect(bad.details!.map((d) => d.path).sort()).toEqual(['by', 'from']);
   });
