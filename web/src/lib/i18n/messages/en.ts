@@ -4,9 +4,11 @@
  * Placeholders are {{name}}; the values that fill them are already formatted for the language.
  */
 import { deskEn } from './desk/en.ts';
+import { scorecardsEn } from './scorecards/en.ts';
 
 export const en = {
   ...deskEn,
+  ...scorecardsEn,
   wall: {
     title: 'wallboard',
     demo: 'DEMO DATA',

@@ -1,9 +1,11 @@
 /** Simplified Chinese (mainland contact-center usage). */
 import type { Messages } from '../catalog.ts';
 import { deskZhCN } from './desk/zh-cn.ts';
+import { scorecardsZhCN } from './scorecards/zh-cn.ts';
 
 export const zhCN: Messages = {
   ...deskZhCN,
+  ...scorecardsZhCN,
   wall: {
     title: '实时看板',
     demo: '演示数据',

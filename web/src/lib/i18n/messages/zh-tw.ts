@@ -1,9 +1,11 @@
 /** Traditional Chinese (Taiwan and Hong Kong contact-center usage). */
 import type { Messages } from '../catalog.ts';
 import { deskZhTW } from './desk/zh-tw.ts';
+import { scorecardsZhTW } from './scorecards/zh-tw.ts';
 
 export const zhTW: Messages = {
   ...deskZhTW,
+  ...scorecardsZhTW,
   wall: {
     title: '即時看板',
     demo: '示範資料',
