@@ -1,4 +1,4 @@
-/** Simplified Chinese for the QA scorecards (mainland usage: 质检, 评分表, 坐席, 机器人, 转人工). */
+/** Simplified Chinese for the QA scorecards (mainland usage, as the wall's: 质检, 评分表, 坐席, 联系, 转人工). */
 import type { Messages } from '../../catalog.ts';
 import type { scorecardsEn } from './en.ts';
 
@@ -7,7 +7,7 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
     section: '评分表',
     title: '评分表',
     intro:
-      '质检人员针对一次联络逐项作答的加权问题。每个问题评判机器人、坐席或两者之间的转接，因此每次评估都会给出这三部分的得分。关键问题答“否”则整次评估不合格。',
+      '质检人员针对一次联系逐项作答的加权问题。每个问题评判机器人、坐席或二者之间的转人工交接，因此每次评估都会给出这三部分的得分。关键问题答“否”则整次评估不合格。',
     list: '评分表',
     showArchived: '显示已归档',
     new: '新建评分表',
@@ -42,7 +42,7 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
       questions: '问题',
     },
     kind: { yesno: '是 / 否', scale: '量表' },
-    part: { bot: '机器人', agent: '坐席', handoff: '转接' },
+    part: { bot: '机器人', agent: '坐席', handoff: '转人工' },
     removeSection: '移除第 {{n}} 部分',
     removeQuestion: '移除问题 {{n}}',
     addQuestion: '添加问题',
@@ -73,11 +73,11 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
       twoReviewers: '请至少指定两名不同的评分人',
       noUser: '{{name}}：用户不存在',
       disabledUser: '{{name}}：该账号已停用',
-      cannotEvaluate: '{{name}}：无权评估联络（需要 qa 或 admin 角色）',
+      cannotEvaluate: '{{name}}：无权评估联系（需要 qa 或 admin 角色）',
     },
   },
   evaluation: {
-    title: '评估联络 {{contact}}',
+    title: '评估联系 {{contact}}',
     scorecard: '评分表',
     noScorecards: '尚无评分表：请管理员在“管理 → 评分表”中创建。',
     chooseScorecard: '选择评分表',
@@ -97,7 +97,7 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
   },
   qaScores: {
     title: '质检得分',
-    intro: '按坐席、机器人、队列或联络日期汇总评估得分，统计范围内开始的联络。校准练习不计入。',
+    intro: '按坐席、机器人、队列或联系日期汇总评估得分，统计范围内开始的联系。校准练习不计入。',
     filters: '筛选',
     by: '按',
     byOption: { agent: '坐席', bot: '机器人', queue: '队列', day: '日期' },
@@ -106,7 +106,7 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
     allScorecards: '全部评分表',
     metric: '图表',
     summary_other: '{{count}} 次评估 · 日期按 {{zone}}',
-    empty: '此范围内没有联络的评估。',
+    empty: '此范围内没有联系的评估。',
     chartLabel: '各组{{metric}}平均得分，0 至 100',
     count: '评估数',
     criticalFailRate: '关键项不合格',
@@ -114,16 +114,16 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
   },
   calibration: {
     title: '校准',
-    intro: '多名质检员在看不到彼此答案的情况下为同一联络评分；提交后即可看到大家的一致程度。',
+    intro: '多名质检员在看不到彼此答案的情况下为同一联系评分；提交后即可看到大家的一致程度。',
     mine: '我的校准',
     none: '您没有参与任何校准。',
-    sessionName: '联络 {{contact}}',
+    sessionName: '联系 {{contact}}',
     open: '进行中',
     closed: '已完成',
     progress: '已提交 {{done}} / {{total}}',
     yourTurn: '待您评分',
     start: '发起校准',
-    contact: '联络编号',
+    contact: '联系编号',
     reviewers: '评分人',
     reviewersHint: '用户名，用逗号分隔；至少两人。',
     create: '发起',

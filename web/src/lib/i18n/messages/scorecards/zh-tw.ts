@@ -1,4 +1,4 @@
-/** Traditional Chinese for the QA scorecards (Taiwan usage: 品管, 評分表, 客服人員, 機器人, 轉接). */
+/** Traditional Chinese for the QA scorecards (Taiwan usage, as the wall's: 品管, 評分表, 客服人員, 聯繫, 轉真人). */
 import type { Messages } from '../../catalog.ts';
 import type { scorecardsEn } from './en.ts';
 
@@ -7,7 +7,7 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
     section: '評分表',
     title: '評分表',
     intro:
-      '品管人員針對一次聯絡逐項作答的加權問題。每個問題評判機器人、客服人員或兩者之間的轉接，因此每次評估都會給出這三部分的分數。關鍵問題答「否」則整次評估不合格。',
+      '品管人員針對一次聯繫逐項作答的加權問題。每個問題評判機器人、客服人員或兩者之間的轉真人交接，因此每次評估都會給出這三部分的分數。關鍵問題答「否」則整次評估不合格。',
     list: '評分表',
     showArchived: '顯示已封存',
     new: '新增評分表',
@@ -42,7 +42,7 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
       questions: '問題',
     },
     kind: { yesno: '是 / 否', scale: '量表' },
-    part: { bot: '機器人', agent: '客服人員', handoff: '轉接' },
+    part: { bot: '機器人', agent: '客服人員', handoff: '轉真人' },
     removeSection: '移除第 {{n}} 部分',
     removeQuestion: '移除問題 {{n}}',
     addQuestion: '新增問題',
@@ -73,11 +73,11 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
       twoReviewers: '請至少指定兩位不同的評分人',
       noUser: '{{name}}：使用者不存在',
       disabledUser: '{{name}}：此帳號已停用',
-      cannotEvaluate: '{{name}}：無權評估聯絡（需要 qa 或 admin 角色）',
+      cannotEvaluate: '{{name}}：無權評估聯繫（需要 qa 或 admin 角色）',
     },
   },
   evaluation: {
-    title: '評估聯絡 {{contact}}',
+    title: '評估聯繫 {{contact}}',
     scorecard: '評分表',
     noScorecards: '尚無評分表：請管理員在「管理 → 評分表」中建立。',
     chooseScorecard: '選擇評分表',
@@ -97,7 +97,7 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
   },
   qaScores: {
     title: '品管分數',
-    intro: '依客服人員、機器人、佇列或聯絡日期彙總評估分數，統計範圍內開始的聯絡。校準練習不列入。',
+    intro: '依客服人員、機器人、佇列或聯繫日期彙總評估分數，統計範圍內開始的聯繫。校準練習不列入。',
     filters: '篩選',
     by: '依',
     byOption: { agent: '客服人員', bot: '機器人', queue: '佇列', day: '日期' },
@@ -106,7 +106,7 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
     allScorecards: '全部評分表',
     metric: '圖表',
     summary_other: '{{count}} 次評估 · 日期依 {{zone}}',
-    empty: '此範圍內沒有聯絡的評估。',
+    empty: '此範圍內沒有聯繫的評估。',
     chartLabel: '各組{{metric}}平均分數，0 至 100',
     count: '評估數',
     criticalFailRate: '關鍵項不合格',
@@ -114,16 +114,16 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
   },
   calibration: {
     title: '校準',
-    intro: '多位品管人員在看不到彼此答案的情況下為同一聯絡評分；送出後即可看到大家的一致程度。',
+    intro: '多位品管人員在看不到彼此答案的情況下為同一聯繫評分；送出後即可看到大家的一致程度。',
     mine: '我的校準',
     none: '您沒有參與任何校準。',
-    sessionName: '聯絡 {{contact}}',
+    sessionName: '聯繫 {{contact}}',
     open: '進行中',
     closed: '已完成',
     progress: '已送出 {{done}} / {{total}}',
     yourTurn: '輪到您評分',
     start: '發起校準',
-    contact: '聯絡編號',
+    contact: '聯繫編號',
     reviewers: '評分人',
     reviewersHint: '使用者名稱，以逗號分隔；至少兩人。',
     create: '發起',
