@@ -10,7 +10,8 @@ export type Metric = 'overall' | 'bot' | 'agent' | 'handoff';
 export type Bar = { key: string | null; value: number | null; count: number; y: number; height: number; width: number };
 export type Tick = { value: number; x: number };
 
-export const CHART = { width: 640, label: 150, row: 26, padding: 6, lineHeight: 220, margin: 30 } as const;
+/** `padding`: room right of the longest bar for its value and the last tick. */
+export const CHART = { width: 640, label: 150, row: 26, padding: 44, lineHeight: 220, margin: 30 } as const;
 
 export function scoreBars(rows: readonly RollupRow[], metric: Metric): { bars: Bar[]; ticks: Tick[]; height: number } {
   const height = rows.length * CHART.row;
