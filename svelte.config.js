@@ -12,7 +12,8 @@ const config = {
     // The Hono server in server/ mounts the built handler; the app itself lives in web/.
     adapter: adapter({ out: 'build' }),
     files: { src: 'web/src', assets: 'web/static' },
-    alias: { $contract: 'server/contract' },
+    // $qa: the pure QA maths the server stores with, so forms preview exactly what will be stored.
+    alias: { $contract: 'server/contract', $qa: 'server/qa' },
     // Pages may load only this origin's own code, styles and sockets. SvelteKit adds a nonce for its
     // inline bootstrap script; nothing else inline is allowed (the app sets styles through CSSOM), except
     // the one style attribute of SvelteKit's route announcer, allowed by its hash (sveltejs/kit#11993).

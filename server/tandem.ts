@@ -7,6 +7,8 @@ import { Admin } from './auth/admin.ts';
 import { Auth } from './auth/auth.ts';
 import { Boards } from './boards/boards.ts';
 import { RedactionSettings } from './qa/redaction-settings.ts';
+import { Calibrations } from './qa/calibrations.ts';
+import { Scorecards } from './qa/scorecards.ts';
 import type { Config } from './config.ts';
 import type { StoredEvent, TandemEvent } from './contract/events.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
@@ -53,6 +55,10 @@ export type Tandem = {
   boards: Boards;
   /** The kinds of personal data redacted from transcripts at ingest. */
   redaction: RedactionSettings;
+  /** QA scorecards and the evaluations made with them. */
+  scorecards: Scorecards;
+  /** Blind calibration sessions over those evaluations. */
+  calibrations: Calibrations;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -160,6 +166,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
   await auth.init();
   const redaction = await new RedactionSettings(db, auth.audit).load();
+  const scorecards = new Scorecards(db, auth.audit);
+  const calibrations = new Calibrations(db, auth.audit, auth.users, scorecards);
   const pruner = setInterval(() => {
     engine.prune(now());
     void auth.sessions.purgeExpired().catch((err: unknown) => log.warn({ err }, 'could not purge sessions'));
@@ -198,6 +206,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     auth,
     admin: new Admin(auth),
     boards: new Boards(db, auth.audit),
+    scorecards,
+    calibrations,
     startedAt: Date.now(),
     async close() {
       clearInterval(pruner);

@@ -32,5 +32,3 @@ CREATE TABLE IF NOT EXISTS qa_contacts (
 );
 CREATE TABLE IF NOT EXISTS qa_contacts_state (id INTEGER PRIMARY KEY, event_rowid BIGINT NOT NULL);
 INSERT INTO qa_contacts_state VALUES (1, -1) ON CONFLICT DO NOTHING;
--- MERGE-TEMP: stands in for the scorecards migration until it lands.
-CREATE TABLE IF NOT EXISTS qa_evaluations (contact_id VARCHAR, score DOUBLE, failed_critical BOOLEAN, calibration_id VARCHAR);

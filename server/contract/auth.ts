@@ -13,6 +13,7 @@ export const CAPABILITIES = [
   'live:read', // wallboards, the live snapshot and its websocket
   'kpi:read', // KPI ranges and history
   'qa:read', // transcripts, search, scorecards
+  'qa:evaluate', // scoring contacts with a scorecard, calibration sessions
   'summary:read', // executive summaries
   'export', // bulk exports
   'admin', // users, keys, displays, settings, the audit log
@@ -21,9 +22,9 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: ['live:read', 'kpi:read', 'qa:read', 'summary:read', 'export', 'admin'],
+  admin: ['live:read', 'kpi:read', 'qa:read', 'qa:evaluate', 'summary:read', 'export', 'admin'],
   supervisor: ['live:read', 'kpi:read'],
-  qa: ['qa:read'],
+  qa: ['qa:read', 'qa:evaluate'],
   executive: ['kpi:read', 'summary:read', 'export'],
 };
 

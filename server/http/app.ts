@@ -24,6 +24,7 @@ import { staffingRoutes } from './routes/staffing.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { qaSettingsRoutes } from './routes/qa-settings.ts';
 import { qaRoutes } from './routes/qa.ts';
+import { scorecardRoutes } from './routes/scorecards.ts';
 import { webRoutes, type WebHandler } from './routes/web.ts';
 
 export type { WebHandler } from './routes/web.ts';
@@ -68,6 +69,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', settingsRoutes(t));
   app.route('/', qaSettingsRoutes(t));
   app.route('/', qaRoutes(t));
+  app.route('/', scorecardRoutes(t));
   app.route('/', metaRoutes(t));
   app.all('/api/*', allow('public'), () => {
     throw new NotFound('no such API endpoint; see docs/events.md and /api/schema');

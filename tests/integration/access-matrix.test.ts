@@ -48,6 +48,7 @@ const EVERYONE = CALLERS;
 const LIVE: Caller[] = ['admin', 'supervisor', 'scopedSupervisor', 'display'];
 const KPI: Caller[] = ['admin', 'supervisor', 'scopedSupervisor', 'executive'];
 const ADMIN: Caller[] = ['admin'];
+const QA: Caller[] = ['admin', 'qa'];
 
 type Probe = { path: string; body?: unknown; ws?: boolean };
 type Entry = { allow: Caller[]; probes: Probe[] };
@@ -125,6 +126,17 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/qa/contacts.csv': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/contacts.csv' }] },
   'GET /api/qa/contacts/:id': { allow: ['admin', 'qa'], probes: [{ path: '/api/qa/contacts/nobody' }] },
   'POST /api/qa/import': { allow: ADMIN, probes: [{ path: '/api/qa/import', body: {} }] },
+  'GET /api/qa/scorecards': { allow: QA, probes: [{ path: '/api/qa/scorecards' }] },
+  'GET /api/qa/scorecards/:id': { allow: QA, probes: [{ path: '/api/qa/scorecards/sc_nosuchscorecard' }] },
+  'POST /api/qa/scorecards': { allow: ADMIN, probes: [{ path: '/api/qa/scorecards', body: {} }] },
+  'PUT /api/qa/scorecards/:id': { allow: ADMIN, probes: [{ path: '/api/qa/scorecards/sc_nosuchscorecard', body: {} }] },
+  'DELETE /api/qa/scorecards/:id': { allow: ADMIN, probes: [{ path: '/api/qa/scorecards/sc_nosuchscorecard' }] },
+  'POST /api/qa/evaluations': { allow: QA, probes: [{ path: '/api/qa/evaluations', body: {} }] },
+  'GET /api/qa/evaluations': { allow: QA, probes: [{ path: '/api/qa/evaluations?contactId=nobody' }] },
+  'GET /api/qa/scores': { allow: QA, probes: [{ path: '/api/qa/scores?by=agent' }] },
+  'GET /api/qa/calibrations': { allow: QA, probes: [{ path: '/api/qa/calibrations' }] },
+  'GET /api/qa/calibrations/:id': { allow: QA, probes: [{ path: '/api/qa/calibrations/cal_nosuchsession' }] },
+  'POST /api/qa/calibrations': { allow: QA, probes: [{ path: '/api/qa/calibrations', body: {} }] },
   'GET /api/settings/redaction': { allow: ADMIN, probes: [{ path: '/api/settings/redaction' }] },
   'PUT /api/settings/redaction': {
     allow: ADMIN,
@@ -148,7 +160,7 @@ const PAGES: Record<string, Caller[]> = {
   '/d': EVERYONE,
   '/wall': LIVE,
   '/admin': ADMIN,
-  '/qa': ['admin', 'qa'],
+  '/qa': QA,
 };
 
 const ROUTES_DIR = fileURLToPath(new URL('../../web/src/routes', import.meta.url));

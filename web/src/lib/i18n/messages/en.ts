@@ -5,10 +5,12 @@
  */
 import { deskEn } from './desk/en.ts';
 import { qaEn } from './qa/en.ts';
+import { scorecardsEn } from './scorecards/en.ts';
 
 export const en = {
   ...deskEn,
   ...qaEn,
+  ...scorecardsEn,
   wall: {
     title: 'wallboard',
     demo: 'DEMO DATA',

@@ -2,10 +2,12 @@
 import type { Messages } from '../catalog.ts';
 import { deskZhCN } from './desk/zh-cn.ts';
 import { qaZhCN } from './qa/zh-cn.ts';
+import { scorecardsZhCN } from './scorecards/zh-cn.ts';
 
 export const zhCN: Messages = {
   ...deskZhCN,
   ...qaZhCN,
+  ...scorecardsZhCN,
   wall: {
     title: '实时看板',
     demo: '演示数据',
