@@ -39,7 +39,7 @@ function contactEvents(id: string, start: number, opts: { channel: string; escal
   return list.map(strip);
 }
 
-test('search, filter, share and go back, export, then read the contact', async ({ page, admin }) => {
+test('search, filter, share and go back, export, read the contact and evaluate it', async ({ page, admin }) => {
   const tag = uniqueName('qa').replace(/[^a-z0-9]/g, '');
   const start = Date.now() - 30 * 60_000;
   const ids = { angryChat: `${tag}-1`, happyChat: `${tag}-2`, angryVoice: `${tag}-3`, botOnly: `${tag}-4` };
@@ -99,8 +99,49 @@ test('search, filter, share and go back, export, then read the contact', async (
   await expect(handoff).toContainText('intent: billing_dispute');
   await expect(page.getByRole('img', { name: 'Sentiment over the conversation' }).locator('circle')).toHaveCount(4);
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Negative at the end');
+
+  // Evaluate it: the bot part and the agent part of one contact, on one scorecard.
+  const cardName = uniqueName('Billing QA');
+  const created = await admin.request.post('/api/qa/scorecards', {
+    data: {
+      name: cardName,
+      sections: [
+        {
+          title: 'Bot',
+          questions: [{ id: 'intent', text: 'Bot understood the intent', kind: 'yesno', part: 'bot' }],
+        },
+        {
+          title: 'Agent',
+          questions: [{ id: 'tone', text: 'Agent kept a calm tone', kind: 'scale', scaleMax: 5, part: 'agent' }],
+        },
+      ],
+    },
+  });
+  expect(created.status()).toBe(201);
+  const evaluations = page.getByRole('region', { name: 'QA evaluations' });
+  await expect(evaluations).toContainText('Not evaluated yet.');
+  await page.reload();
+  const form = page.getByRole('form', { name: `Evaluate contact ${ids.angryVoice}` });
+  await form.getByRole('combobox', { name: 'Scorecard' }).selectOption({ label: cardName });
+  await form
+    .getByRole('group', { name: /Bot understood/ })
+    .getByRole('radio', { name: 'No' })
+    .check();
+  await form
+    .getByRole('group', { name: /calm tone/ })
+    .getByRole('radio', { name: '5 of 5' })
+    .check();
+  await form.getByRole('button', { name: 'Save evaluation' }).click();
+  await expect(form.getByRole('status')).toHaveText('Evaluation saved. Overall score 50.');
+  const row = evaluations.getByRole('row', { name: new RegExp(cardName) });
+  await expect(row.getByRole('cell')).toHaveText(['e2e-admin', `${cardName} v1`, /./, '50.0', '0.0', '100.0', '—']);
+
+  // The score is in the list now: the evaluated filter finds it, with its QA score.
   await page.getByRole('link', { name: 'Back to results' }).click();
   await expect(page).toHaveURL(/\/qa\?q=furious&channel=voice$/);
+  await page.goto('/qa?evaluated=yes&qaMax=60&q=furious');
+  await expect(results.getByRole('link', { name: `Open ${ids.angryVoice}` })).toBeVisible();
+  await expect(results.getByRole('status')).toHaveText('1 matching segment');
 });
 
 test('Chinese words find Chinese segments, in a Chinese page', async ({ page, admin }) => {

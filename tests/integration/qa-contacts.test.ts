@@ -382,6 +382,46 @@ describe('QA contacts', () => {
     expect((await server.get('/api/qa/contacts/imp-2')).status).toBe(404);
   });
 
+  it('filters on QA scores: evaluated or not, and the mean score in a range', async () => {
+    const send = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { cookie: server.adminCookie, 'content-type': 'application/json', origin: server.url },
+        body: JSON.stringify(body),
+      });
+    const card = await send('/api/qa/scorecards', {
+      name: 'Filter test',
+      sections: [{ title: 'All', questions: [{ id: 'q', text: 'Scale', kind: 'scale', scaleMax: 5, part: 'agent' }] }],
+    });
+    expect(card.status).toBe(201);
+    const { scorecard } = (await card.json()) as { scorecard: { id: string } };
+    // Scale answers 1..5 score 0, 25, 50, 75, 100.
+    const scored = { c000: 1, c001: 3, c002: 5 } as Record<string, number>;
+    for (const [contactId, value] of Object.entries(scored)) {
+      const res = await send('/api/qa/evaluations', { scorecardId: scorecard.id, contactId, answers: { q: value } });
+      expect(res.status, await res.clone().text()).toBe(201);
+    }
+    expect(await everyId([['evaluated', 'yes']])).toEqual(['c000', 'c001', 'c002']);
+    const all = await list([['size', '200']]);
+    expect((await everyId([['evaluated', 'no']])).length).toBe(all.total - 3);
+    expect(
+      await everyId([
+        ['qaMin', '20'],
+        ['qaMax', '60'],
+      ]),
+    ).toEqual(['c001']);
+    expect(await everyId([['qaMax', '0']])).toEqual(['c000']);
+    const lowest = await list([
+      ['evaluated', 'yes'],
+      ['sort', 'qa_score'],
+    ]);
+    expect(lowest.rows.map((r) => [r.contactId, r.qaScore])).toEqual([
+      ['c000', 0],
+      ['c001', 50],
+      ['c002', 100],
+    ]);
+  });
+
   it('shows a scoped reviewer only their queues, and names a bad filter', async () => {
     const qa = await signedIn(server.tandem, ['qa'], { scopeQueues: ['sales'] });
     const res = await fetch(`${server.url}/api/qa/contacts?size=200`, { headers: { cookie: qa.cookie } });

@@ -96,6 +96,7 @@ export const scorecardsEn = {
     save: 'Save evaluation',
   },
   qaScores: {
+    drill: 'Open the evaluated contacts of {{name}} in the search',
     title: 'QA scores',
     intro:
       'Evaluation scores per agent, bot, queue or day of the contact, for contacts that started in the range. Calibration exercises are left out.',

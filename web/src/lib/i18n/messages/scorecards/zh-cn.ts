@@ -96,6 +96,7 @@ export const scorecardsZhCN: Pick<Messages, keyof typeof scorecardsEn> = {
     save: '保存评估',
   },
   qaScores: {
+    drill: '在搜索中打开 {{name}} 已评估的联系',
     title: '质检得分',
     intro: '按坐席、机器人、队列或联系日期汇总评估得分，统计范围内开始的联系。校准练习不计入。',
     filters: '筛选',

@@ -96,6 +96,7 @@ export const scorecardsZhTW: Pick<Messages, keyof typeof scorecardsEn> = {
     save: '儲存評估',
   },
   qaScores: {
+    drill: '在搜尋中開啟 {{name}} 已評估的聯繫',
     title: '品管分數',
     intro: '依客服人員、機器人、佇列或聯繫日期彙總評估分數，統計範圍內開始的聯繫。校準練習不列入。',
     filters: '篩選',
