@@ -40,19 +40,23 @@ export async function refreshTranscriptIndex(db: Database): Promise<number> {
         [after, upTo],
       );
       const segments: (string | number)[][] = [];
-      const terms: (string | number)[][] = [];
-      for (const r of rows) {
+      const tokenized = rows.map((r) => {
         const body = JSON.parse(r.body) as { speaker: string; text: string };
         const tokens = tokenize(body.text);
         segments.push([r.doc, r.id, r.contact_id, body.speaker, r.at_ms, body.text, tokens.length]);
-        for (const t of tokens) terms.push([t.term, r.doc, t.position, t.start, t.end]);
-      }
+        return { doc: r.doc, tokens };
+      });
       await tx.append(
         'transcript_segments',
         ['bigint', 'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'bigint'],
         segments,
       );
-      if (terms.length > 0) await appendPostings(tx, terms);
+      const idOf = await numberTerms(tx, new Set(tokenized.flatMap((s) => s.tokens.map((t) => t.term))));
+      const postings: number[][] = [];
+      for (const { doc, tokens } of tokenized) {
+        for (const t of tokens) postings.push([idOf.get(t.term)!, doc, t.position, t.start, t.end]);
+      }
+      await tx.append('transcript_postings_tail', ['integer', 'bigint', 'integer', 'integer', 'integer'], postings);
       await tx.query('UPDATE transcript_index_state SET event_rowid = ? WHERE id = 1', [upTo]);
       return rows.length;
     });
@@ -61,24 +65,26 @@ export async function refreshTranscriptIndex(db: Database): Promise<number> {
   }
 }
 
-/** Numbers the batch's new terms and appends its postings to the tail, sorted within the batch. */
-async function appendPostings(tx: WriteTx, terms: (string | number)[][]) {
-  await tx.query(
-    `CREATE OR REPLACE TEMP TABLE transcript_new_terms
-     (term VARCHAR, doc BIGINT, pos BIGINT, start_ch BIGINT, end_ch BIGINT)`,
+/** The numbers of these terms, giving the new ones the next free numbers. */
+async function numberTerms(tx: WriteTx, terms: Set<string>): Promise<Map<string, number>> {
+  if (terms.size === 0) return new Map();
+  await tx.query('CREATE OR REPLACE TEMP TABLE transcript_batch_terms (term VARCHAR)');
+  await tx.append(
+    'transcript_batch_terms',
+    ['varchar'],
+    [...terms].map((t) => [t]),
+    'temp',
   );
-  await tx.append('transcript_new_terms', ['varchar', 'bigint', 'bigint', 'bigint', 'bigint'], terms, 'temp');
   await tx.query(
     `INSERT INTO transcript_vocab
      SELECT term, (SELECT coalesce(max(id), 0) FROM transcript_vocab) + row_number() OVER (ORDER BY term)
-     FROM (SELECT DISTINCT term FROM transcript_new_terms) WHERE term NOT IN (SELECT term FROM transcript_vocab)`,
+     FROM transcript_batch_terms WHERE term NOT IN (SELECT term FROM transcript_vocab)`,
   );
-  await tx.query(
-    `INSERT INTO transcript_postings_tail
-     SELECT v.id, n.doc, n.pos, n.start_ch, n.end_ch FROM transcript_new_terms n JOIN transcript_vocab v USING (term)
-     ORDER BY v.id, n.doc, n.pos`,
+  const known = await tx.query<{ term: string; id: number }>(
+    'SELECT term, id FROM transcript_batch_terms JOIN transcript_vocab USING (term)',
   );
-  await tx.query('DROP TABLE transcript_new_terms');
+  await tx.query('DROP TABLE transcript_batch_terms');
+  return new Map(known.map((r) => [r.term, r.id]));
 }
 
 /**
