@@ -182,10 +182,12 @@ export async function searchTranscripts(
   const ids = clauses.map((terms) => terms.map((t) => idOf.get(t)!));
 
   const params: Param[] = [];
-  // Per clause: the segments where it matches and its hits in each (over the whole index, for df).
+  // Per clause: the segments where it matches and its hits in each, and its weight from how many match
+  // (over the whole index), worked out once rather than per matching segment.
   const ctes = ids.map(
     (clause, k) => `c${k} AS (${clauseSql(clause, params, 'count(*) AS hits')}),
-      d${k} AS (SELECT count(*) AS df FROM c${k})`,
+      w${k} AS (SELECT ln(1 + (stats.n - d.df + 0.5) / (d.df + 0.5)) AS idf
+        FROM (SELECT count(*) AS df FROM c${k}) d CROSS JOIN stats)`,
   );
   const where: string[] = [];
   if (filters.speaker) {
@@ -211,11 +213,13 @@ export async function searchTranscripts(
   const score = ids
     .map(
       (_, k) =>
-        `ln(1 + (stats.n - d${k}.df + 0.5) / (d${k}.df + 0.5)) * c${k}.hits * ${K1 + 1} /
+        `w${k}.idf * c${k}.hits * ${K1 + 1} /
          (c${k}.hits + ${K1} * (1 - ${B} + ${B} * s.terms / stats.avg_terms))`,
     )
     .join(' + ');
-  params.push(page.limit, page.offset);
+  // The page's last place by score and time, then only the segments up to it (ties at that place
+  // included) are looked up for the final order's event id: reading every match's id cost a scan.
+  params.push(page.limit + page.offset - 1, page.limit, page.offset);
   // Spans, text and the rest only for the page: building them for every match cost more than ranking.
   const spans = ids.map(
     (clause, k) =>
@@ -231,14 +235,20 @@ export async function searchTranscripts(
     spans: [number, number][];
     total: number;
   }>(
-    `WITH ${ctes.join(',\n')},
-     stats AS (SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM transcript_segments),
+    `WITH stats AS (SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM transcript_segments),
+     ${ctes.join(',\n')},
      matched AS (
-       SELECT s.doc, s.event_id, s.at_ms, ${score} AS score
-       FROM transcript_segments s ${ids.map((_, k) => `JOIN c${k} ON c${k}.doc = s.doc CROSS JOIN d${k}`).join(' ')}
+       SELECT s.doc, s.at_ms, ${score} AS score
+       FROM transcript_segments s ${ids.map((_, k) => `JOIN c${k} ON c${k}.doc = s.doc CROSS JOIN w${k}`).join(' ')}
        CROSS JOIN stats
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
-     page AS (SELECT * FROM matched ORDER BY score DESC, at_ms DESC, event_id LIMIT ? OFFSET ?),
+     cut AS (SELECT any_value(score) AS score, any_value(at_ms) AS at_ms
+       FROM (SELECT score, at_ms FROM matched ORDER BY score DESC, at_ms DESC LIMIT 1 OFFSET ?)),
+     page AS (
+       SELECT m.doc, s.event_id, m.at_ms, m.score FROM matched m CROSS JOIN cut
+       JOIN transcript_segments s ON s.doc = m.doc
+       WHERE cut.score IS NULL OR m.score > cut.score OR (m.score = cut.score AND m.at_ms >= cut.at_ms)
+       ORDER BY m.score DESC, m.at_ms DESC, s.event_id LIMIT ? OFFSET ?),
      ${spans.join(',\n')}
      SELECT page.event_id, s.contact_id, s.speaker, page.at_ms, s.text, page.score,
        flatten([${ids.map((_, k) => `p${k}.spans`).join(', ')}]) AS spans, (SELECT count(*) FROM matched) AS total
