@@ -1,10 +1,6 @@
 /** Transcript search over the API: English and Chinese, phrases, speakers, ranking, snippets, catch-up. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compactTranscriptIndex,
-  searchTranscripts,
-  type SearchResult,
-} from '../../server/qa/transcript-index.ts';
+import { compactTranscriptIndex, searchTranscripts, type SearchResult } from '../../server/qa/transcript-index.ts';
 import { parseQuery, tokenize } from '../../server/qa/tokenize.ts';
 import { postEvents, startTestServer, tempDbPath, type TestServer } from '../helpers/server.ts';
 
@@ -152,5 +148,23 @@ describe('transcript search', () => {
     const res = await server.get('/api/qa/search?q=x&speaker=robot');
     expect(res.status).toBe(400);
     expect((await res.json()).error.details[0].path).toBe('speaker');
+  });
+
+  it('orders segments tied on score and time by event id, on every page', async () => {
+    const tied = ['w3', 'w1', 'w5', 'w2', 'w4'].map((id): Seg => ({
+      id,
+      contactId: 'c5',
+      speaker: 'customer',
+      text: 'warranty claim',
+      minute: 9,
+    }));
+    expect((await postEvents(server, tied.map(event))).status).toBe(202);
+    const all = await search({ q: 'warranty' });
+    expect(all.hits.map((h) => h.eventId)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+    for (let offset = 0; offset < 5; offset++) {
+      const got = await search({ q: 'warranty', limit: '2', offset: String(offset) });
+      expect(got.total).toBe(5);
+      expect(got.hits, `offset ${offset}`).toEqual(all.hits.slice(offset, offset + 2));
+    }
   });
 });
