@@ -5,9 +5,9 @@
  *
  * Everything a search compares is an integer: a term is its number in `transcript_vocab`, a segment the
  * rowid of its event (`doc`). The postings are kept sorted by term, so DuckDB's per-row-group min/max reads
- * only a term's own rows; a refresh appends to an unsorted tail (sorted within its batch), which
- * `compactTranscriptIndex` merges into the sorted table in the background once it grows. A search reads
- * both, so nothing waits for the merge.
+ * only a term's own rows; a refresh appends to an unsorted tail, which `compactTranscriptIndex` merges
+ * into the sorted table in the background once it grows. A search reads both, so nothing waits for the
+ * merge.
  *
  * Ranking is BM25 over clauses (a phrase counts as one term): rare clauses weigh more, repeated hits less
  * each, long segments are not favoured for their length. Ties go to the newest segment.
@@ -89,8 +89,8 @@ async function numberTerms(tx: WriteTx, terms: Set<string>): Promise<Map<string,
 
 /**
  * The tail is merged once it is at least this many rows and this share of the sorted table: the merge
- * rewrites the whole table (about 3 s for 14 M rows on two cores, holding the writer), so it happens
- * rarely, while an unsorted tail of a few percent adds only milliseconds to a search.
+ * rewrites the whole table (1.4-5 s for 14 M rows on two cores, holding the writer), so it happens
+ * rarely, while an unsorted tail of 5% added no measurable time to a search (BENCHMARKS.md).
  */
 const MIN_TAIL_ROWS = 250_000;
 const TAIL_SHARE = 0.05;
@@ -223,7 +223,7 @@ export async function searchTranscripts(
     .join(' + ');
   // The page's last place by score and time, then only the segments up to it (ties at that place
   // included) are looked up for the final order's event id: reading every match's id cost a scan.
-  params.push(page.limit + page.offset - 1, page.limit, page.offset);
+  params.push(Math.max(0, page.limit + page.offset - 1), page.limit, page.offset);
   // Spans, text and the rest only for the page: building them for every match cost more than ranking.
   const spans = ids.map(
     (clause, k) => `p${k} AS (${clauseSql(clause, params, 'list([t0.start_ch, $last.end_ch]) AS spans', 'page')})`,
