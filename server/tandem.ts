@@ -24,6 +24,7 @@ import { KpiSettingsStore } from './kpi/kpi-settings-store.ts';
 import { refreshFacts } from './kpi/kpi-facts.ts';
 import { warmRollups } from './kpi/kpi-rollups.ts';
 import { backgroundLoop } from './background-loop.ts';
+import { compactTranscriptIndex, refreshTranscriptIndex } from './qa/transcript-index.ts';
 
 export type Tandem = {
   config: Config;
@@ -159,6 +160,15 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       (await warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())) > 0,
     onError: (err) => log.error({ err }, 'could not roll up past days'),
   });
+  // The transcript index follows the log too, so a search's own refresh finds little left, and merges its
+  // unsorted tail into the sorted postings once that grows (transcript-index.ts): the merge holds the
+  // writer for seconds on a large index, so it is done here, never in a search.
+  const indexer = backgroundLoop({
+    firstDelayMs: 2000,
+    idleMs: 5000,
+    step: async () => (await refreshTranscriptIndex(db)) > 0 || (await compactTranscriptIndex(db)),
+    onError: (err) => log.error({ err }, 'could not refresh the transcript index'),
+  });
   const replayed = await rebuild(db, engine, now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine, { now });
@@ -213,6 +223,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       clearInterval(pruner);
       await follower.stop();
       await warmer.stop();
+      await indexer.stop();
       hub.stop();
       await store.drain();
       await db.close();

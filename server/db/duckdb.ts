@@ -27,7 +27,7 @@ export type WriteTx = {
   append(table: string, types: readonly ColumnKind[], rows: readonly AppendRow[], schema?: string): Promise<void>;
 };
 
-export type ColumnKind = 'varchar' | 'bigint' | 'double';
+export type ColumnKind = 'varchar' | 'integer' | 'bigint' | 'double';
 
 function toJs(value: unknown): unknown {
   if (typeof value === 'bigint') {
@@ -67,6 +67,7 @@ export async function openDatabase(path: string): Promise<Database> {
             const v = row[i];
             if (v === null || v === undefined) appender.appendNull();
             else if (types[i] === 'varchar') appender.appendVarchar(v as string);
+            else if (types[i] === 'integer') appender.appendInteger(v as number);
             else if (types[i] === 'bigint') appender.appendBigInt(BigInt(v as number));
             else appender.appendDouble(v as number);
           }

@@ -1,6 +1,6 @@
 /** Transcript search over the API: English and Chinese, phrases, speakers, ranking, snippets, catch-up. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResult } from '../../server/qa/transcript-index.ts';
+import { compactTranscriptIndex, searchTranscripts, type SearchResult } from '../../server/qa/transcript-index.ts';
 import { parseQuery, tokenize } from '../../server/qa/tokenize.ts';
 import { postEvents, startTestServer, tempDbPath, type TestServer } from '../helpers/server.ts';
 
@@ -51,11 +51,12 @@ describe('transcript search', () => {
 
   /** What the index must find: every clause's terms adjacent somewhere in the segment, by brute force. */
   let posted: Seg[] = [];
-  const reference = (q: string, speaker?: string) => {
+  const reference = (q: string, speaker?: string, contacts?: string[]) => {
     const { clauses } = parseQuery(q);
     return posted
       .filter((s) => {
         if (speaker && s.speaker !== speaker) return false;
+        if (contacts && !contacts.includes(s.contactId)) return false;
         const terms = tokenize(s.text).map((t) => t.term);
         return clauses.every((c) => terms.some((_, i) => c.every((term, j) => terms[i + j] === term)));
       })
@@ -115,10 +116,55 @@ describe('transcript search', () => {
     expect(second.hits.map((h) => h.eventId)).toEqual([all.hits[1]!.eventId]);
   });
 
+  it('keeps to the contacts a subquery names, scored over the whole index', async () => {
+    const contacts = { sql: 'SELECT ? AS contact_id UNION ALL SELECT ?', params: ['c1', 'c3'] };
+    for (const q of ['refund', 'charged twice', '"twice charged"', '退款', '多扣']) {
+      const got = await searchTranscripts(server.tandem.db, q, { contacts });
+      expect(got.hits.map((h) => h.eventId).sort(), q).toEqual(reference(q, undefined, ['c1', 'c3']));
+      expect(got.total).toBe(got.hits.length);
+      // A hit scores the same with or without the filter: df and the segment count are the whole index's.
+      const all = await searchTranscripts(server.tandem.db, q);
+      for (const hit of got.hits) expect(hit.score).toBe(all.hits.find((h) => h.eventId === hit.eventId)!.score);
+    }
+    const agent = await searchTranscripts(server.tandem.db, 'refund', { contacts, speaker: 'agent' });
+    expect(agent.hits.map((h) => h.eventId)).toEqual(reference('refund', 'agent', ['c1', 'c3']));
+    const none = { sql: 'SELECT ? AS contact_id', params: ['c9'] };
+    expect(await searchTranscripts(server.tandem.db, 'refund', { contacts: none })).toEqual({ total: 0, hits: [] });
+  });
+
+  it('answers the same after the tail of the index is merged into its sorted part, and finds what comes after', async () => {
+    const queries = ['refund', 'charged', '"charged twice"', '退款 款项', 'twice charged'];
+    const before = await Promise.all(queries.map((q) => search({ q })));
+    expect(await compactTranscriptIndex(server.tandem.db, { force: true })).toBe(true);
+    expect(await Promise.all(queries.map((q) => search({ q })))).toEqual(before);
+    const late: Seg = { id: 's8', contactId: 'c4', speaker: 'agent', text: 'Your refund was charged back', minute: 8 };
+    expect((await postEvents(server, [event(late)])).status).toBe(202);
+    posted = [...SEGMENTS, late];
+    for (const q of queries) expect(ids(await search({ q })), q).toEqual(reference(q));
+  });
+
   it('answers nothing for an empty query and names a bad parameter', async () => {
     expect(await search({ q: '  "" ' })).toEqual({ total: 0, hits: [] });
     const res = await server.get('/api/qa/search?q=x&speaker=robot');
     expect(res.status).toBe(400);
     expect((await res.json()).error.details[0].path).toBe('speaker');
+  });
+
+  it('orders segments tied on score and time by event id, on every page', async () => {
+    const tied = ['w3', 'w1', 'w5', 'w2', 'w4'].map((id): Seg => ({
+      id,
+      contactId: 'c5',
+      speaker: 'customer',
+      text: 'warranty claim',
+      minute: 9,
+    }));
+    expect((await postEvents(server, tied.map(event))).status).toBe(202);
+    const all = await search({ q: 'warranty' });
+    expect(all.hits.map((h) => h.eventId)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+    for (let offset = 0; offset < 5; offset++) {
+      const got = await search({ q: 'warranty', limit: '2', offset: String(offset) });
+      expect(got.total).toBe(5);
+      expect(got.hits, `offset ${offset}`).toEqual(all.hits.slice(offset, offset + 2));
+    }
   });
 });
