@@ -23,6 +23,12 @@ const POSTINGS = '(SELECT * FROM transcript_postings UNION ALL SELECT * FROM tra
 
 /** Indexes the segments that arrived since the last call; returns how many. */
 export async function refreshTranscriptIndex(db: Database): Promise<number> {
+  // Asked on the reader first: when nothing is new, a search need not queue behind ingest or a merge
+  // for the writer.
+  const [pending] = await db.query<{ after: number; top: number }>(
+    `SELECT event_rowid AS after, (${NEWEST_ROWID}) AS top FROM transcript_index_state WHERE id = 1`,
+  );
+  if (pending!.top <= pending!.after) return 0;
   let indexed = 0;
   for (;;) {
     const step = await db.write(async (tx) => {
