@@ -1,4 +1,5 @@
 /** Time-zone arithmetic for "today" without a date library: Intl knows every zone's offsets. */
+import type { TimeBound } from './contract/qa.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -38,6 +39,28 @@ export function startOfDay(ms: number, tz: string): number {
   const localMidnight = local - (((local % 86_400_000) + 86_400_000) % 86_400_000);
   // The offset at midnight can differ from the offset now (DST change during the day).
   return localMidnight - zoneOffsetMs(localMidnight - offset, tz);
+}
+
+/**
+ * A bound as an instant: a day's start, or for the end of a range the next day's start, so that a day as
+ * `to` includes that day.
+ */
+export function boundMs(bound: TimeBound, edge: 'start' | 'end', tz: string): number {
+  return 'ms' in bound ? bound.ms : dayStart(bound.day, tz, edge === 'end' ? 1 : 0);
+}
+
+/** YYYY-MM-DD of the local day holding `ms` in `tz`. */
+export function localDay(ms: number, tz: string): string {
+  const midnight = startOfDay(ms, tz);
+  return new Date(midnight + zoneOffsetMs(midnight, tz)).toISOString().slice(0, 10);
+}
+
+/** When local day `date` (YYYY-MM-DD), or the day `later` days after it, starts in `tz`, as epoch ms. */
+export function dayStart(date: string, tz: string, later = 0): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  // Local noon of that date (to within a DST hour) is on that day in every zone; its day's start is the answer.
+  const noon = Date.UTC(y, m - 1, d + later, 12);
+  return startOfDay(noon - zoneOffsetMs(noon, tz), tz);
 }
 
 export function isValidTimeZone(tz: string): boolean {

@@ -3,7 +3,7 @@
  * it. Server and web both import this module.
  */
 import { z } from 'zod';
-import { BOT_OUTCOMES, CHANNELS, LIMITS, SPEAKERS } from './events.ts';
+import { BOT_OUTCOMES, CHANNELS, eventTimeMs, LIMITS, SPEAKERS } from './events.ts';
 
 /** Every kind of personal data the redaction knows, in the order its rules run (docs/qa.md). */
 export const REDACTION_KINDS = ['CN_ID', 'CARD', 'SSN', 'EMAIL', 'PHONE'] as const;
@@ -65,15 +65,20 @@ const num = (min: number, max: number) =>
   z.coerce.number().refine(Number.isFinite, 'must be a number').pipe(z.number().min(min).max(max));
 const yesNo = z.enum(['yes', 'no']);
 /**
- * A time: epoch milliseconds or an ISO date-time, or a date alone (YYYY-MM-DD), which means that day in the
- * contact center's time zone (`from` its start, `to` its end: the day is included).
+ * A range bound in an address: epoch milliseconds, RFC 3339 with offset, or a day alone (YYYY-MM-DD) meaning
+ * that day in the contact center's time zone (as `from` its start; as `to` the day is included). The QA
+ * search and the score rollups take the same; server/time.ts `boundMs` resolves it.
  */
+/** A range bound as the APIs take it: an instant, or a day (YYYY-MM-DD) in the center's zone. */
 export type TimeBound = { ms: number } | { day: string };
-const time = z.union([z.number(), z.string()]).transform((v, ctx): TimeBound => {
+export const timeBound = z.union([z.number(), z.string()]).transform((v, ctx): TimeBound => {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(v))) return { day: v };
-  const ms = typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD), an ISO date-time or epoch milliseconds' });
+  const ms = typeof v === 'number' || /^\d{1,15}$/.test(v) ? Number(v) : eventTimeMs(v);
+  if (!Number.isFinite(ms) || ms < LIMITS.minAt || ms > LIMITS.maxAt) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a day (YYYY-MM-DD), RFC 3339 with offset or epoch milliseconds, between 2000 and 2100',
+    });
     return z.NEVER;
   }
   return { ms };
@@ -86,8 +91,8 @@ const time = z.union([z.number(), z.string()]).transform((v, ctx): TimeBound => 
 export const contactFilters = z.strictObject({
   q: z.string().max(500, 'at most 500 characters').optional(),
   speaker: z.enum(SPEAKERS).optional(),
-  from: time.optional(),
-  to: time.optional(),
+  from: timeBound.optional(),
+  to: timeBound.optional(),
   queue: list(text).optional(),
   channel: list(z.enum(CHANNELS)).optional(),
   handler: list(z.enum(HANDLERS)).optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundMs } from './contact-search.ts';
+import { boundMs } from '../time.ts';
 
 describe('date bounds', () => {
   it.each([

@@ -4,8 +4,8 @@
  * Every filter narrows; values within one filter are alternatives. A scoped viewer only ever sees contacts
  * that went through their queues.
  */
-import type { ContactFilters, QaContact, QaContactList, TimeBound } from '../contract/qa.ts';
-import { startOfDay, zoneOffsetMs } from '../time.ts';
+import type { ContactFilters, QaContact, QaContactList } from '../contract/qa.ts';
+import { boundMs } from '../time.ts';
 import type { Database } from '../db/duckdb.ts';
 import { refreshQaContacts } from './qa-contacts.ts';
 import { searchTranscripts } from './transcript-index.ts';
@@ -72,16 +72,6 @@ export function filterSql(f: ContactFilters, visibleQueues: ReadonlySet<string> 
   if (f.evaluated) parts.push(f.evaluated === 'yes' ? 'ev.evaluations > 0' : 'ev.evaluations IS NULL');
   overlaps('c.flags', f.flag);
   return { sql: parts.length ? parts.join(' AND ') : 'true', params };
-}
-
-/** A date's start (or, for the end of a range, the next day's start) in the center's zone. */
-export function boundMs(bound: TimeBound, edge: 'start' | 'end', timeZone: string): number {
-  if ('ms' in bound) return bound.ms;
-  const [y, m, d] = bound.day.split('-').map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(y, m - 1, d + (edge === 'end' ? 1 : 0));
-  // About the local midnight (off by a DST shift at most); six hours on is safely inside that local day.
-  const guess = utcMidnight - zoneOffsetMs(utcMidnight, timeZone);
-  return startOfDay(guess + 6 * 3_600_000, timeZone);
 }
 
 /** Whether anything beyond the words narrows the result (then the search runs among those contacts only). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart, localDay, rollup, type ScoredContact } from './score-rollups.ts';
+import { dayStart, localDay } from '../time.ts';
+import { rollup, type ScoredContact } from './score-rollups.ts';
 
 const row = (over: Partial<ScoredContact>): ScoredContact => ({
   contact_id: 'c',

@@ -8,7 +8,7 @@
  */
 import type { RollupBy, RollupRow } from '../contract/scorecards.ts';
 import type { Database, Param } from '../db/duckdb.ts';
-import { startOfDay, zoneOffsetMs } from '../time.ts';
+import { localDay } from '../time.ts';
 
 export type ScoredContact = {
   contact_id: string;
@@ -62,20 +62,6 @@ export async function scoredContacts(
 ): Promise<ScoredContact[]> {
   const params: Param[] = [...(q.scorecardId ? [q.scorecardId] : []), q.from, q.to];
   return db.query<ScoredContact>(SCORED_SQL(q.scorecardId !== undefined), params);
-}
-
-/** YYYY-MM-DD of the local day holding `ms` in `tz`. */
-export function localDay(ms: number, tz: string): string {
-  const midnight = startOfDay(ms, tz);
-  return new Date(midnight + zoneOffsetMs(midnight, tz)).toISOString().slice(0, 10);
-}
-
-/** When local day `date` (YYYY-MM-DD), or the day `later` days after it, starts in `tz`, as epoch ms. */
-export function dayStart(date: string, tz: string, later = 0): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  // Local noon of that date (to within a DST hour) is on that day in every zone; its day's start is the answer.
-  const noon = Date.UTC(y, m - 1, d + later, 12);
-  return startOfDay(noon - zoneOffsetMs(noon, tz), tz);
 }
 
 const mean = (values: (number | null)[]): number | null => {

@@ -6,7 +6,6 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Origin } from '../../auth/admin.ts';
 import { actorOf, can } from '../../auth/principal.ts';
-import { eventTimeMs, LIMITS } from '../../contract/events.ts';
 import {
   calibrationInput,
   evaluationInput,
@@ -17,7 +16,9 @@ import {
 } from '../../contract/scorecards.ts';
 import { refreshFacts } from '../../kpi/kpi-facts.ts';
 import type { Viewer } from '../../qa/calibrations.ts';
-import { dayStart, rollup, scoredContacts } from '../../qa/score-rollups.ts';
+import { rollup, scoredContacts } from '../../qa/score-rollups.ts';
+import { boundMs } from '../../time.ts';
+import { timeBound } from '../../contract/qa.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
 import { BadRequest, Forbidden } from '../errors.ts';
@@ -29,25 +30,10 @@ const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** A bound: epoch ms, RFC 3339, or a day (YYYY-MM-DD, in the center's zone), resolved in the handler. */
-const time = z.string().transform((v, ctx) => {
-  if (DATE.test(v) && Number.isFinite(Date.parse(v))) return v;
-  const ms = /^\d{1,15}$/.test(v) ? Number(v) : eventTimeMs(v);
-  if (!Number.isFinite(ms) || ms < LIMITS.minAt || ms > LIMITS.maxAt) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be a day (YYYY-MM-DD), RFC 3339 with offset or epoch milliseconds, between 2000 and 2100',
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
-
 const scoresQuery = z.object({
   by: z.enum(ROLLUP_BY),
-  from: time.optional(),
-  to: time.optional(),
+  from: timeBound.optional(),
+  to: timeBound.optional(),
   scorecardId: z.string().regex(SCORECARD_ID, 'must be a scorecard id (sc_…)').optional(),
 });
 const listQuery = z.object({ archived: z.enum(['0', '1']).default('0') });
@@ -100,8 +86,8 @@ export function scorecardRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/qa/scores', allow('qa:read'), async (c) => {
     const q = queryOf(c, scoresQuery);
     // A day as `to` includes that day: the range ends where the next one starts.
-    const to = typeof q.to === 'string' ? dayStart(q.to, t.timeZone, 1) : (q.to ?? Date.now());
-    const from = typeof q.from === 'string' ? dayStart(q.from, t.timeZone) : (q.from ?? to - DEFAULT_DAYS * DAY_MS);
+    const to = q.to ? boundMs(q.to, 'end', t.timeZone) : Date.now();
+    const from = q.from ? boundMs(q.from, 'start', t.timeZone) : to - DEFAULT_DAYS * DAY_MS;
     if (to <= from)
       throw new BadRequest('invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
     if (to - from > MAX_DAYS * DAY_MS) {
