@@ -16,13 +16,7 @@
  * kept from the facts (rollups, and days kept in memory) know when they went stale: `changedDays`.
  */
 import type { Database, Param, WriteTx } from '../db/duckdb.ts';
-
-/**
- * The newest event's rowid. The log is append-only, so rowids run from 0 to count - 1, and DuckDB
- * answers count(*) from the table's metadata, where max(rowid), or counting the rowids past the
- * watermark, scans every row (around 100 ms at 146 M events, on every refresh and every KPI query).
- */
-const NEWEST_ROWID = 'SELECT count(*) - 1 AS top FROM events';
+import { NEWEST_ROWID } from '../ingest/event-follower.ts';
 
 /** How far a contact's or agent's events are looked up around an event (see docs/metrics.md). */
 export const LOOKBACK_MS = 24 * 3_600_000;

@@ -7,11 +7,11 @@
  */
 import type { TandemEvent } from '../contract/events.ts';
 import type { Database, WriteTx } from '../db/duckdb.ts';
+import { followEvents } from '../ingest/event-follower.ts';
 import { summarize, type ContactEvent, type ContactSummary } from './contact-story.ts';
 
 /** New events read per transaction. */
 const STEP_EVENTS = 50_000;
-const NEWEST_ROWID = 'SELECT count(*) - 1 AS top FROM events';
 
 const STAGE_COLUMNS = [
   ['contact_id', 'varchar'],
@@ -73,30 +73,15 @@ function stageRow(s: ContactSummary): (string | number | null)[] {
 }
 
 /** Brings qa_contacts up to date with the events table; returns how many contacts it rewrote. */
-export async function refreshQaContacts(db: Database): Promise<number> {
-  let rewritten = 0;
-  for (;;) {
-    const step = await db.write(async (tx) => {
-      const [state] = await tx.query<{ after: number }>(
-        'SELECT event_rowid AS after FROM qa_contacts_state WHERE id = 1',
-      );
-      const [newest] = await tx.query<{ top: number }>(NEWEST_ROWID);
-      const after = state!.after;
-      const top = newest!.top;
-      if (top <= after) return null;
-      const upTo = Math.min(top, after + STEP_EVENTS);
-      await tx.query(
-        `CREATE OR REPLACE TEMP TABLE qa_touched AS
-         SELECT DISTINCT contact_id FROM events WHERE rowid > ? AND rowid <= ? AND contact_id IS NOT NULL`,
-        [after, upTo],
-      );
-      const count = await rewrite(tx);
-      await tx.query('UPDATE qa_contacts_state SET event_rowid = ? WHERE id = 1', [upTo]);
-      return count;
-    });
-    if (step === null) return rewritten;
-    rewritten += step;
-  }
+export function refreshQaContacts(db: Database): Promise<number> {
+  return followEvents(db, 'qa_contacts_state', STEP_EVENTS, async (tx, after, upTo) => {
+    await tx.query(
+      `CREATE OR REPLACE TEMP TABLE qa_touched AS
+       SELECT DISTINCT contact_id FROM events WHERE rowid > ? AND rowid <= ? AND contact_id IS NOT NULL`,
+      [after, upTo],
+    );
+    return rewrite(tx);
+  });
 }
 
 async function rewrite(tx: WriteTx): Promise<number> {

@@ -13,62 +13,42 @@
  * each, long segments are not favoured for their length. Ties go to the newest segment.
  */
 import type { Database, Param, WriteTx } from '../db/duckdb.ts';
+import { followEvents } from '../ingest/event-follower.ts';
 import { parseQuery, tokenize } from './tokenize.ts';
 import { SPEAKERS } from '../contract/events.ts';
 
 const STEP_EVENTS = 50_000;
-const NEWEST_ROWID = 'SELECT count(*) - 1 AS top FROM events';
 /** Both halves of the postings; a subquery, not a CTE, so that each use filters it by term before reading. */
 const POSTINGS = '(SELECT * FROM transcript_postings UNION ALL SELECT * FROM transcript_postings_tail)';
 
 /** Indexes the segments that arrived since the last call; returns how many. */
 export async function refreshTranscriptIndex(db: Database): Promise<number> {
-  // Asked on the reader first: when nothing is new, a search need not queue behind ingest or a merge
-  // for the writer.
-  const [pending] = await db.query<{ after: number; top: number }>(
-    `SELECT event_rowid AS after, (${NEWEST_ROWID}) AS top FROM transcript_index_state WHERE id = 1`,
-  );
-  if (pending!.top <= pending!.after) return 0;
-  let indexed = 0;
-  for (;;) {
-    const step = await db.write(async (tx) => {
-      const [state] = await tx.query<{ after: number }>(
-        'SELECT event_rowid AS after FROM transcript_index_state WHERE id = 1',
-      );
-      const [newest] = await tx.query<{ top: number }>(NEWEST_ROWID);
-      const after = state!.after;
-      const top = newest!.top;
-      if (top <= after) return null;
-      const upTo = Math.min(top, after + STEP_EVENTS);
-      const rows = await tx.query<{ doc: number; id: string; contact_id: string; at_ms: number; body: string }>(
-        `SELECT rowid AS doc, id, contact_id, at_ms, body::VARCHAR AS body FROM events
-         WHERE rowid > ? AND rowid <= ? AND type = 'transcript.segment' ORDER BY rowid`,
-        [after, upTo],
-      );
-      const segments: (string | number)[][] = [];
-      const tokenized = rows.map((r) => {
-        const body = JSON.parse(r.body) as { speaker: string; text: string };
-        const tokens = tokenize(body.text);
-        segments.push([r.doc, r.id, r.contact_id, body.speaker, r.at_ms, body.text, tokens.length]);
-        return { doc: r.doc, tokens };
-      });
-      await tx.append(
-        'transcript_segments',
-        ['bigint', 'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'bigint'],
-        segments,
-      );
-      const idOf = await numberTerms(tx, new Set(tokenized.flatMap((s) => s.tokens.map((t) => t.term))));
-      const postings: number[][] = [];
-      for (const { doc, tokens } of tokenized) {
-        for (const t of tokens) postings.push([idOf.get(t.term)!, doc, t.position, t.start, t.end]);
-      }
-      await tx.append('transcript_postings_tail', ['integer', 'bigint', 'integer', 'integer', 'integer'], postings);
-      await tx.query('UPDATE transcript_index_state SET event_rowid = ? WHERE id = 1', [upTo]);
-      return rows.length;
+  return followEvents(db, 'transcript_index_state', STEP_EVENTS, async (tx, after, upTo) => {
+    const rows = await tx.query<{ doc: number; id: string; contact_id: string; at_ms: number; body: string }>(
+      `SELECT rowid AS doc, id, contact_id, at_ms, body::VARCHAR AS body FROM events
+       WHERE rowid > ? AND rowid <= ? AND type = 'transcript.segment' ORDER BY rowid`,
+      [after, upTo],
+    );
+    const segments: (string | number)[][] = [];
+    const tokenized = rows.map((r) => {
+      const body = JSON.parse(r.body) as { speaker: string; text: string };
+      const tokens = tokenize(body.text);
+      segments.push([r.doc, r.id, r.contact_id, body.speaker, r.at_ms, body.text, tokens.length]);
+      return { doc: r.doc, tokens };
     });
-    if (step === null) return indexed;
-    indexed += step;
-  }
+    await tx.append(
+      'transcript_segments',
+      ['bigint', 'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'bigint'],
+      segments,
+    );
+    const idOf = await numberTerms(tx, new Set(tokenized.flatMap((s) => s.tokens.map((t) => t.term))));
+    const postings: number[][] = [];
+    for (const { doc, tokens } of tokenized) {
+      for (const t of tokens) postings.push([idOf.get(t.term)!, doc, t.position, t.start, t.end]);
+    }
+    await tx.append('transcript_postings_tail', ['integer', 'bigint', 'integer', 'integer', 'integer'], postings);
+    return rows.length;
+  });
 }
 
 /** The numbers of these terms, giving the new ones the next free numbers. */
