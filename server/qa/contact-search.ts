@@ -114,7 +114,14 @@ type ContactRow = {
   qa_score: number | null;
   evaluations: number | null;
 };
-const SELECT_CONTACT = `SELECT c.*, ev.qa_score, ev.evaluations FROM qa_contacts c LEFT JOIN ${EVALUATIONS} ev USING (contact_id)`;
+/** Contacts as `c`, each with its evaluations as `ev`: what filterSql's clauses read. */
+const CONTACTS = `qa_contacts c LEFT JOIN ${EVALUATIONS} ev USING (contact_id)`;
+const SELECT_CONTACT = `SELECT c.*, ev.qa_score, ev.evaluations FROM ${CONTACTS}`;
+
+/** The contacts a filter lets through, as the transcript search's `contacts` restriction. */
+export function contactsMatching(where: Where): { sql: string; params: SqlValue[] } {
+  return { sql: `SELECT c.contact_id FROM ${CONTACTS} WHERE ${where.sql}`, params: where.params };
+}
 
 export function toContact(r: ContactRow): QaContact {
   return {
@@ -167,14 +174,7 @@ export async function searchContacts(
       filters.q,
       {
         ...(filters.speaker ? { speaker: filters.speaker } : {}),
-        ...(narrows(where)
-          ? {
-              contacts: {
-                sql: `SELECT c.contact_id FROM qa_contacts c LEFT JOIN ${EVALUATIONS} ev USING (contact_id) WHERE ${where.sql}`,
-                params: where.params,
-              },
-            }
-          : {}),
+        ...(narrows(where) ? { contacts: contactsMatching(where) } : {}),
       },
       { limit: size, offset },
     );
@@ -197,21 +197,16 @@ export async function searchContacts(
     };
   }
   const order = ORDER[filters.sort ?? 'newest'] ?? ORDER.newest!;
-  const rows = await db.query<ContactRow & { total: number }>(
-    `${SELECT_CONTACT} WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`.replace(
-      'SELECT c.*',
-      'SELECT c.*, count(*) OVER () AS total',
-    ),
-    [...where.params, size, offset],
+  const [count] = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM ${CONTACTS} WHERE ${where.sql}`,
+    where.params,
   );
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && offset > 0) {
-    const [n] = await db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM qa_contacts c LEFT JOIN ${EVALUATIONS} ev USING (contact_id) WHERE ${where.sql}`,
-      where.params,
-    );
-    total = n?.n ?? 0;
-  }
+  const rows = await db.query<ContactRow>(`${SELECT_CONTACT} WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+    ...where.params,
+    size,
+    offset,
+  ]);
+  const total = count?.n ?? 0;
   return { total, page, size, segments: null, rows: rows.map((r) => ({ ...toContact(r), hit: null })) };
 }
 

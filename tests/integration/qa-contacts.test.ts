@@ -451,4 +451,26 @@ describe('QA contacts', () => {
       expect(details[0]!.path, query).toBe(path || '(body)');
     }
   });
+
+  it("finds a scoped reviewer's newest contact by its words before anything else has read it", async () => {
+    const qa = await signedIn(server.tandem, ['qa'], { scopeQueues: ['sales'] });
+    const at = Date.now() - 60_000;
+    const res = await postEvents(server, [
+      { id: 'fresh-1', type: 'contact.started', at, contactId: 'fresh', channel: 'chat' },
+      { id: 'fresh-2', type: 'queue.entered', at: at + 1000, contactId: 'fresh', queue: 'sales' },
+      {
+        id: 'fresh-3',
+        type: 'transcript.segment',
+        at: at + 2000,
+        contactId: 'fresh',
+        speaker: 'customer',
+        text: 'zebra',
+      },
+    ]);
+    expect(res.status).toBe(202);
+    const search = await fetch(`${server.url}/api/qa/search?q=zebra`, { headers: { cookie: qa.cookie } });
+    expect(((await search.json()) as { hits: { contactId: string }[] }).hits.map((h) => h.contactId)).toEqual([
+      'fresh',
+    ]);
+  });
 });

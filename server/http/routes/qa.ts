@@ -13,10 +13,10 @@ import {
   type ConversationImportResult,
   type QaContactList,
 } from '../../contract/qa.ts';
-import { filterSql, findContact, searchContacts, EXPORT_LIMIT } from '../../qa/contact-search.ts';
+import { contactsMatching, filterSql, findContact, searchContacts, EXPORT_LIMIT } from '../../qa/contact-search.ts';
 import { contactView } from '../../qa/contact-view.ts';
 import { conversationEvents } from '../../qa/conversation-import.ts';
-import { contactEvents } from '../../qa/qa-contacts.ts';
+import { contactEvents, refreshQaContacts } from '../../qa/qa-contacts.ts';
 import { toCsv } from '../../qa/csv.ts';
 import { searchTranscripts } from '../../qa/transcript-index.ts';
 import type { Tandem } from '../../tandem.ts';
@@ -107,25 +107,10 @@ export function qaRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/qa/search', allow('qa:read'), async (c) => {
     const { q, limit, offset, ...filters } = queryOf(c, searchQuery);
     const scope = visible(c);
-    const contacts = scope ? filterSql({}, scope) : null;
-    return c.json(
-      await searchTranscripts(
-        t.db,
-        q,
-        {
-          ...filters,
-          ...(contacts
-            ? {
-                contacts: {
-                  sql: `SELECT c.contact_id FROM qa_contacts c WHERE ${contacts.sql}`,
-                  params: contacts.params,
-                },
-              }
-            : {}),
-        },
-        { limit, offset },
-      ),
-    );
+    // A scoped reader's segments are those of contacts through their queues, which qa_contacts knows.
+    if (scope) await refreshQaContacts(t.db);
+    const contacts = scope ? { contacts: contactsMatching(filterSql({}, scope)) } : {};
+    return c.json(await searchTranscripts(t.db, q, { ...filters, ...contacts }, { limit, offset }));
   });
 
   app.get('/api/qa/contacts', allow('qa:read'), async (c) => {
