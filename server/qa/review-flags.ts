@@ -5,6 +5,7 @@
  */
 import { FLAG_RULES, type QaSegment, type ReviewFlag } from '../contract/qa.ts';
 import type { ContactEvent, ContactSummary } from './contact-story.ts';
+import { tokenize } from './tokenize.ts';
 
 type Story = {
   summary: Omit<ContactSummary, 'flags'>;
@@ -23,15 +24,11 @@ export function reviewFlags({ summary, segments, events }: Story): ReviewFlag[] 
   return flags;
 }
 
-/** Words of a turn, order ignored: "Sorry, I didn't get that." and "Sorry I didn't get that" are one. */
-function wordsOf(text: string): Set<string> {
-  return new Set(
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}']+/gu) ?? [],
-  );
-}
+/**
+ * A turn's words, order ignored, as search sees them (folded; Chinese a character at a time): "Sorry, I
+ * didn't get that." and "sorry I didn't get that" are one.
+ */
+const wordsOf = (text: string): Set<string> => new Set(tokenize(text).map((t) => t.term));
 
 function similar(a: Set<string>, b: Set<string>): boolean {
   if (a.size === 0 || b.size === 0) return false;
@@ -42,13 +39,8 @@ function similar(a: Set<string>, b: Set<string>): boolean {
 
 /** The bot said (nearly) the same thing FLAG_RULES.botLoopRepeats times: stuck on one intent. */
 function botLoops(segments: readonly QaSegment[]): boolean {
-  const turns = segments.filter((s) => s.speaker === 'bot').map((s) => wordsOf(chars(s.text)));
+  const turns = segments.filter((s) => s.speaker === 'bot').map((s) => wordsOf(s.text));
   return turns.some((t) => turns.filter((u) => similar(t, u)).length >= FLAG_RULES.botLoopRepeats);
-}
-
-/** Chinese has no spaces: compare it a character at a time. */
-function chars(text: string): string {
-  return text.replace(/[\u3400-\u9fff\uf900-\ufaff]/gu, ' $& ');
 }
 
 /** Escalated after the bot had taken FLAG_RULES.lateEscalationBotTurns turns or more. */

@@ -5,6 +5,7 @@
  * squashed into [-1, 1] the way VADER does (x / sqrt(x² + 15)). A producer's own score always wins;
  * every score says where it came from, so nobody mistakes the lexicon's guess for a model's.
  */
+import { CJK } from './tokenize.ts';
 export type SentimentSource = 'producer' | 'lexicon';
 export type Sentiment = { score: number; source: SentimentSource };
 
@@ -247,7 +248,6 @@ const ZH_INTENSIFIERS: Record<string, number> = {
   極其: 1.8,
 };
 const ZH_ENTRIES = Object.entries({ ...ZH_POSITIVE, ...ZH_NEGATIVE }).sort((a, b) => b[0].length - a[0].length);
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 const ALPHA = 15;
 
 /** The segment's sentiment: the producer's when given, else the lexicon's (0 when no word is known). */

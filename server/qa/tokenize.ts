@@ -12,7 +12,8 @@ export type Token = { term: string; position: number; start: number; end: number
 export type Query = { clauses: string[][] };
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** Scripts written without spaces between words. */
+export const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 const fold = (s: string) => s.normalize('NFKC').toLowerCase();
 
