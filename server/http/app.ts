@@ -6,9 +6,9 @@ import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Tandem } from '../tandem.ts';
 import type { AppEnv } from './env.ts';
-import { bodyLimit } from 'hono/body-limit';
-import { errorBody, HttpError, NotFound, PayloadTooLarge, TooManyRequests } from './errors.ts';
+import { errorBody, HttpError, NotFound, TooManyRequests } from './errors.ts';
 import { allow } from './middleware/allow.ts';
+import { bodyLimits } from './middleware/body-limits.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -29,8 +29,6 @@ import { webRoutes, type WebHandler } from './routes/web.ts';
 
 export type { WebHandler } from './routes/web.ts';
 
-const SMALL_BODY_BYTES = 64 * 1024;
-
 export type AppOptions = {
   upgradeWebSocket?: UpgradeWebSocket | null;
   web?: WebHandler | null;
@@ -44,19 +42,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.use('*', authenticate({ auth: t.auth, trustProxy: t.config.trustProxy }));
   app.use('*', securityHeaders());
   app.use('/api/*', sameOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }));
-  // Every JSON body but the event batches is small; refuse big ones before reading them (sign-in is
-  // open to anyone, and a body is read before its fields can be checked).
-  app.use('/api/*', async (c, next) => {
-    // Event batches, vendor feeds and conversation files set their own, larger limits.
-    const path = c.req.path;
-    if (path === '/api/events' || path === '/api/qa/import' || path.startsWith('/api/ingest/')) return next();
-    return bodyLimit({
-      maxSize: SMALL_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLarge(`body is larger than ${SMALL_BODY_BYTES} bytes`);
-      },
-    })(c, next);
-  });
+  app.use('/api/*', bodyLimits());
 
   app.route('/', authRoutes(t));
   app.route('/', adminRoutes(t));

@@ -1,6 +1,5 @@
 /** Producers push events: POST /api/events (JSON, array or NDJSON) and the /ws/ingest stream. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { UpgradeWebSocket } from 'hono/ws';
 import { revokes } from '../../auth/auth.ts';
 import { keyPermit } from '../../auth/key-scope.ts';
@@ -27,21 +26,11 @@ export function eventRoutes(
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.post(
-    '/api/events',
-    allow('events:write'),
-    bodyLimit({
-      maxSize: LIMITS.bodyBytes,
-      onError: () => {
-        throw new PayloadTooLarge(`body is larger than ${LIMITS.bodyBytes} bytes; split it into smaller batches`);
-      },
-    }),
-    async (c) => {
-      const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
-      const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal));
-      return c.json(ack, 202);
-    },
-  );
+  app.post('/api/events', allow('events:write'), async (c) => {
+    const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
+    const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal));
+    return c.json(ack, 202);
+  });
 
   if (upgradeWebSocket) {
     app.get(

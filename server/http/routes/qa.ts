@@ -3,7 +3,6 @@
  * contact's whole story, and bulk import of conversations.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { scopeOf } from '../../auth/principal.ts';
 import { LIMITS, SPEAKERS } from '../../contract/events.ts';
@@ -21,7 +20,7 @@ import { toCsv } from '../../qa/csv.ts';
 import { searchTranscripts } from '../../qa/transcript-index.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
-import { BadRequest, NotFound, PayloadTooLarge } from '../errors.ts';
+import { BadRequest, NotFound } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
 import { jsonBody, queryListsOf, queryOf } from '../validate.ts';
 
@@ -143,35 +142,25 @@ export function qaRoutes(t: Tandem): Hono<AppEnv> {
     return c.json(contactView(contact, await contactEvents(t.db, id)));
   });
 
-  app.post(
-    '/api/qa/import',
-    allow('admin'),
-    bodyLimit({
-      maxSize: LIMITS.bodyBytes,
-      onError: () => {
-        throw new PayloadTooLarge(`body is larger than ${LIMITS.bodyBytes} bytes; split the file`);
-      },
-    }),
-    async (c) => {
-      const file = await jsonBody(c, conversationImport);
-      const built = conversationEvents(file, t.config.clock?.() ?? Date.now());
-      if (built.errors.length) {
-        throw new BadRequest(
-          `invalid conversations: ${built.errors
-            .slice(0, 5)
-            .map((e) => `${e.path} ${e.message}`)
-            .join('; ')}${built.errors.length > 5 ? ` (and ${built.errors.length - 5} more)` : ''}`,
-          built.errors,
-        );
-      }
-      const ack = await t.ingest.ingest(built.events);
-      const result: ConversationImportResult = {
-        conversations: file.conversations.length,
-        segments: ack.accepted,
-        duplicates: ack.duplicates,
-      };
-      return c.json(result, 201);
-    },
-  );
+  app.post('/api/qa/import', allow('admin'), async (c) => {
+    const file = await jsonBody(c, conversationImport);
+    const built = conversationEvents(file, t.config.clock?.() ?? Date.now());
+    if (built.errors.length) {
+      throw new BadRequest(
+        `invalid conversations: ${built.errors
+          .slice(0, 5)
+          .map((e) => `${e.path} ${e.message}`)
+          .join('; ')}${built.errors.length > 5 ? ` (and ${built.errors.length - 5} more)` : ''}`,
+        built.errors,
+      );
+    }
+    const ack = await t.ingest.ingest(built.events);
+    const result: ConversationImportResult = {
+      conversations: file.conversations.length,
+      segments: ack.accepted,
+      duplicates: ack.duplicates,
+    };
+    return c.json(result, 201);
+  });
   return app;
 }
