@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS qa_contacts (
   handler        VARCHAR,            -- ai | hybrid | human
   queues         VARCHAR[] NOT NULL,
   agents         VARCHAR[] NOT NULL, -- who answered it, and who spoke or wrapped it up
-  bot_id         VARCHAR,
+  agent          VARCHAR,            -- the contact's agent: who answered it last (else who wrapped it up)
+  queue          VARCHAR,            -- its queue: the last answer's (else the last it entered)
+  bot_id         VARCHAR,            -- its first bot session's bot
   bot_outcome    VARCHAR,
   reason         VARCHAR,
   intent         VARCHAR,

@@ -45,6 +45,8 @@ describe('contact story', () => {
       handler: 'hybrid',
       queues: ['billing'],
       agents: ['a1'],
+      agent: 'a1',
+      queue: 'billing',
       botId: 'helper',
       botOutcome: 'escalated',
       reason: 'low_confidence',

@@ -9,7 +9,13 @@ import { sentimentOf } from './sentiment.ts';
 import { reviewFlags } from './review-flags.ts';
 
 export type ContactEvent = { id: string; atMs: number; event: TandemEvent };
-export type ContactSummary = Omit<QaContact, 'qaScore' | 'evaluations'> & { customerId: string | null; lastMs: number };
+export type ContactSummary = Omit<QaContact, 'qaScore' | 'evaluations'> & {
+  customerId: string | null;
+  lastMs: number;
+  /** The contact's one agent and queue, for per-agent and per-queue figures: see summarize. */
+  agent: string | null;
+  queue: string | null;
+};
 
 /** Events in the order they happened (ties by id, so replays agree). */
 export function inOrder(events: readonly ContactEvent[]): ContactEvent[] {
@@ -113,7 +119,11 @@ export function handoffOf(events: readonly ContactEvent[]) {
   return null;
 }
 
-/** What the QA lists show and filter on, with the review flags raised. */
+/**
+ * What the QA lists show and filter on, with the review flags raised. Where one value per contact is
+ * needed (score rollups per agent, bot, queue): its agent is who answered it last (else who wrapped it
+ * up), its queue that answer's (else the last it entered), its bot its first bot session's.
+ */
 export function summarize(contactId: string, events: readonly ContactEvent[]): ContactSummary {
   const ordered = inOrder(events);
   const segments = segmentsOf(ordered);
@@ -126,6 +136,10 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
   let customerId: string | null = null;
   let bot = false;
   let botId: string | null = null;
+  let answeredBy: string | null = null;
+  let answeredIn: string | null = null;
+  let wrappedBy: string | null = null;
+  let lastQueue: string | null = null;
   let botOutcome: string | null = null;
   let reason: string | null = null;
   let intent: string | null = null;
@@ -147,7 +161,7 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
         break;
       case 'bot.started':
         bot = true;
-        botId = e.botId ?? botId;
+        botId ??= e.botId ?? null;
         break;
       case 'bot.ended':
         bot = true;
@@ -158,13 +172,19 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
         break;
       case 'queue.entered':
         queues.add(e.queue);
+        lastQueue = e.queue;
         break;
       case 'queue.left':
         queues.add(e.queue);
         if (e.agentId) agents.add(e.agentId);
+        if (e.outcome === 'answered' && e.agentId) {
+          answeredBy = e.agentId;
+          answeredIn = e.queue;
+        }
         break;
       case 'wrapup.completed':
         agents.add(e.agentId);
+        wrappedBy = e.agentId;
         disposition = e.disposition ?? disposition;
         break;
       case 'survey.completed':
@@ -198,6 +218,8 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
     handler: started === null ? null : handler,
     queues: [...queues].sort(),
     agents: [...agents].sort(),
+    agent: answeredBy ?? wrappedBy,
+    queue: answeredIn ?? lastQueue,
     botId,
     botOutcome,
     reason,

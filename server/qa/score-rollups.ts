@@ -1,9 +1,9 @@
 /**
  * Evaluation scores rolled up per agent, bot, queue or day of the contact (docs/qa.md, "Rollups"). A
- * contact's agent is the one who answered it last (the latest answered queue exit; a wrap-up's agent when
- * no answer is known), its bot the one its first bot session ran, its queue the answer's queue (else the
- * last queue it entered), its day the local day of its start in the center's zone. The range is on the
- * contact's start too, so a week's figures are about that week's contacts whenever they were reviewed.
+ * contact's agent, bot and queue are the ones qa_contacts gives it (server/qa/contact-story.ts: who
+ * answered it last, its first bot, the answer's queue), its day the local day of its start in the center's
+ * zone. The range is on the contact's start too, so a week's figures are about that week's contacts
+ * whenever they were reviewed.
  * Calibration exercises stay out: a contact scored by five reviewers in one is not five judgements.
  */
 import type { RollupBy, RollupRow } from '../contract/scorecards.ts';
@@ -23,38 +23,13 @@ export type ScoredContact = {
   failed_critical: boolean;
 };
 
-/** The facts are read for the evaluated contacts only: there are far fewer of them than of contacts. */
+/** Evaluations with their contacts' agent, bot, queue and start as qa_contacts has them. */
 const SCORED_SQL = (scorecard: boolean) => `
-  WITH ev AS (
-    SELECT * FROM qa_evaluations WHERE calibration_id IS NULL ${scorecard ? 'AND scorecard_id = ?' : ''}),
-  ids AS (SELECT DISTINCT contact_id FROM ev),
-  starts AS (
-    SELECT contact_id, min(at_ms) AS first_ms FROM events WHERE contact_id IN (SELECT contact_id FROM ids)
-    GROUP BY contact_id),
-  answered AS (
-    SELECT contact_id, arg_max(agent_id, at_ms) AS agent_id, arg_max(queue, at_ms) AS queue
-    FROM kpi_facts WHERE kind = 'queue.left' AND outcome = 'answered' AND contact_id IN (SELECT contact_id FROM ids)
-    GROUP BY contact_id),
-  wrapped AS (
-    SELECT contact_id, arg_max(agent_id, at_ms) AS agent_id, arg_max(queue, at_ms) AS queue
-    FROM kpi_facts WHERE kind = 'wrapup' AND contact_id IN (SELECT contact_id FROM ids) GROUP BY contact_id),
-  entered AS (
-    SELECT contact_id, arg_max(queue, at_ms) AS queue
-    FROM kpi_facts WHERE kind = 'queue.entered' AND contact_id IN (SELECT contact_id FROM ids) GROUP BY contact_id),
-  bots AS (
-    SELECT contact_id, arg_min(body->>'botId', at_ms) AS bot
-    FROM events WHERE type = 'bot.started' AND contact_id IN (SELECT contact_id FROM ids) GROUP BY contact_id)
-  SELECT ev.contact_id, coalesce(k.start_ms, s.first_ms) AS start_ms,
-    coalesce(a.agent_id, w.agent_id) AS agent, b.bot, coalesce(a.queue, w.queue, e.queue) AS queue,
+  SELECT ev.contact_id, c.start_ms, c.agent, c.bot_id AS bot, c.queue,
     ev.score, ev.bot_score, ev.agent_score, ev.handoff_score, ev.failed_critical
-  FROM ev
-  LEFT JOIN kpi_contacts k USING (contact_id)
-  LEFT JOIN starts s USING (contact_id)
-  LEFT JOIN answered a USING (contact_id)
-  LEFT JOIN wrapped w USING (contact_id)
-  LEFT JOIN entered e USING (contact_id)
-  LEFT JOIN bots b USING (contact_id)
-  WHERE coalesce(k.start_ms, s.first_ms) >= ? AND coalesce(k.start_ms, s.first_ms) < ?`;
+  FROM qa_evaluations ev JOIN qa_contacts c USING (contact_id)
+  WHERE ev.calibration_id IS NULL ${scorecard ? 'AND ev.scorecard_id = ?' : ''}
+    AND c.start_ms >= ? AND c.start_ms < ?`;
 
 export async function scoredContacts(
   db: Database,

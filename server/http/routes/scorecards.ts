@@ -14,8 +14,8 @@ import {
   scorecardSpec,
   type RollupView,
 } from '../../contract/scorecards.ts';
-import { refreshFacts } from '../../kpi/kpi-facts.ts';
 import type { Viewer } from '../../qa/calibrations.ts';
+import { refreshQaContacts } from '../../qa/qa-contacts.ts';
 import { rollup, scoredContacts } from '../../qa/score-rollups.ts';
 import { boundMs } from '../../time.ts';
 import { timeBound } from '../../contract/qa.ts';
@@ -95,8 +95,8 @@ export function scorecardRoutes(t: Tandem): Hono<AppEnv> {
         { path: 'from', message: `the range may span at most ${MAX_DAYS} days` },
       ]);
     }
-    // The contacts' agents and queues come from the KPI facts: bring them up to what is committed.
-    await refreshFacts(t.db);
+    // The contacts' agents, bots and queues come from qa_contacts: bring it up to what is committed.
+    await refreshQaContacts(t.db);
     const rows = await scoredContacts(t.db, { from, to, scorecardId: q.scorecardId });
     return c.json({
       by: q.by,
