@@ -52,15 +52,18 @@ type Changed = {
  * given when an event near them arrived.
  */
 const DIMS = `CREATE OR REPLACE TEMP TABLE fx_dims AS
-  SELECT c.contact_id, s.start_ms, s.channel, s.customer_id,
+  SELECT c.contact_id, s.start_ms, s.channel, s.customer_id, s.segment,
     CASE WHEN s.contact_id IS NULL THEN NULL WHEN bot.escalated THEN 'hybrid'
          WHEN bot.contact_id IS NOT NULL THEN 'ai' ELSE 'human' END AS handler,
+    CASE WHEN s.contact_id IS NOT NULL THEN bot.escalation END AS escalation,
     coalesce(cq.queues, []::VARCHAR[]) AS queues
   FROM (SELECT DISTINCT contact_id FROM fx_ev) c
   LEFT JOIN (SELECT contact_id, min(at_ms) AS start_ms, arg_min(channel, at_ms) AS channel,
-               arg_min(customer_id, at_ms) AS customer_id
+               arg_min(customer_id, at_ms) AS customer_id, arg_min(body->>'segment', at_ms) AS segment
              FROM fx_ev WHERE type = 'contact.started' GROUP BY contact_id) s USING (contact_id)
-  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated
+  LEFT JOIN (SELECT contact_id, bool_or(type = 'bot.ended' AND outcome = 'escalated') AS escalated,
+               -- The first hand-over's reason, as the bot.ended facts name it (a missing one is 'other').
+               arg_min(coalesce(reason, 'other'), (at_ms, id)) FILTER (WHERE type = 'bot.ended' AND outcome = 'escalated') AS escalation
              FROM fx_ev WHERE type IN ('bot.started', 'bot.ended') GROUP BY contact_id) bot USING (contact_id)
   LEFT JOIN (SELECT contact_id, list(DISTINCT queue ORDER BY queue) AS queues
              FROM fx_ev WHERE type = 'queue.entered' AND queue IS NOT NULL GROUP BY contact_id) cq USING (contact_id)`;
@@ -68,7 +71,7 @@ const DIMS = `CREATE OR REPLACE TEMP TABLE fx_dims AS
 // Facts are written in time order: DuckDB skips row groups by their min/max, so a query for a day
 // (or a refresh's band) reads that day's rows rather than the whole table.
 const INSERT_CONTACTS = `INSERT INTO kpi_contacts
-  SELECT contact_id, start_ms, channel, handler, queues, customer_id, NULL, hash(customer_id)
+  SELECT contact_id, start_ms, channel, handler, queues, customer_id, NULL, hash(customer_id), segment, escalation
   FROM fx_dims WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms`;
 
 const INSERT_FACTS = `INSERT INTO kpi_facts BY NAME
@@ -113,7 +116,7 @@ const INSERT_FACTS = `INSERT INTO kpi_facts BY NAME
     UNION ALL BY NAME SELECT * FROM wrapups
     UNION ALL BY NAME SELECT * FROM surveys
     UNION ALL BY NAME SELECT * FROM conversions)
-  SELECT f.*, d.channel, d.handler, d.queues
+  SELECT f.*, d.channel, d.handler, d.queues, d.segment, d.escalation
   FROM f JOIN fx_dims d USING (contact_id)
   WHERE f.at_ms >= ? AND f.at_ms < ?
   ORDER BY f.at_ms`;
@@ -132,7 +135,7 @@ const AGENT_STATES = (agents: string) => `INSERT INTO kpi_agent_states
 
 /** The columns facts are made from; the JSON body only where a fact reads it (it is most of a row's size). */
 const EV_COLUMNS = `id, type, at_ms, contact_id, agent_id, queue, outcome, reason, channel, customer_id,
-  CASE WHEN type IN ('survey.completed', 'contact.converted') THEN body END AS body`;
+  CASE WHEN type IN ('survey.completed', 'contact.converted', 'contact.started') THEN body END AS body`;
 
 /** `fx_ev`: the events facts are made from, of the contacts `which` picks, within [from, to). */
 async function loadEvents(tx: WriteTx, which: string, from: number, to: number): Promise<void> {

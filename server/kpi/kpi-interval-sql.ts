@@ -1,12 +1,14 @@
 /**
- * KPI counters per interval and per dimension (queue, channel, handler, agent, team), in DuckDB.
+ * KPI counters per interval and per dimension (queue, channel, handler, agent, team, the customer
+ * segment, the escalation reason, handler and segment together), in DuckDB.
  * The same rules as kpi-sql.ts and the live engine: every contribution lands at its own event time
  * (a queue exit at the exit, a handle time at the wrap-up, a contact at its start), so the intervals
  * of a range add up to the range, and a group equals the range filtered to that group.
  *
  * Dimensions split the metrics they describe: contact metrics (contacts, bots, surveys, conversions,
- * FCR) by queue entered, channel and handler; queue metrics also by agent and team (answers and
- * handle time); occupancy only by agent and team. A metric a dimension cannot split is left out of
+ * FCR) by queue entered and by the contact's own attributes (channel, handler, segment, escalation
+ * reason), and so are queue metrics, which also split by agent and team (answers and handle time);
+ * occupancy only by agent and team. A metric a dimension cannot split is left out of
  * that breakdown rather than guessed.
  */
 import {
@@ -23,7 +25,17 @@ import { LOOKBACK_MS } from './kpi-facts.ts';
 
 export const INTERVALS = { '15m': 15 * 60_000, '30m': 30 * 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 export type IntervalName = keyof typeof INTERVALS;
-export const DIMENSIONS = ['none', 'queue', 'channel', 'handler', 'agent', 'team'] as const;
+export const DIMENSIONS = [
+  'none',
+  'queue',
+  'channel',
+  'handler',
+  'agent',
+  'team',
+  'segment',
+  'escalation',
+  'handler_segment',
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export const MAX_BUCKETS = 5000;
 
@@ -78,6 +90,26 @@ export function wholeDays(q: IntervalQuery, now: number): Day[] {
 type Value = number | string | null | string[] | number[];
 type Row = Record<string, Value>;
 const n = (v: Value | undefined): number => Number(v ?? 0);
+
+/** Dimensions that are a contact's own attributes, carried on each of its facts. */
+type ContactAttribute = 'channel' | 'handler' | 'segment' | 'escalation' | 'handler_segment';
+
+/**
+ * The key of a `handler_segment` row: the handler, a slash, then the segment (empty when the contact
+ * names none). Handlers never hold a slash, so the first one splits it (`splitHandlerSegment`).
+ */
+const attributeKeys = (t: string): Record<ContactAttribute, string> => ({
+  channel: `${t}.channel`,
+  handler: `${t}.handler`,
+  segment: `${t}.segment`,
+  escalation: `${t}.escalation`,
+  handler_segment: `CASE WHEN ${t}.handler IS NOT NULL THEN ${t}.handler || '/' || coalesce(${t}.segment, '') END`,
+});
+
+export function splitHandlerSegment(key: string): { handler: string; segment: string | null } {
+  const at = key.indexOf('/');
+  return { handler: key.slice(0, at), segment: key.slice(at + 1) || null };
+}
 
 /** Fact kinds that belong to a queue (split by their own queue, agent and team); the rest belong to the contact. */
 const QUEUE_KINDS = "('queue.entered', 'queue.left', 'wrapup')";
@@ -188,8 +220,8 @@ export async function sumFacts(
 
   // Contacts at their start: the count, the handler split and FCR.
   {
-    const key = { none: 'NULL', channel: 'c.channel', handler: 'c.handler', queue: 'unnest(c.queues)' }[
-      q.by as 'none' | 'channel' | 'handler' | 'queue'
+    const key = { none: 'NULL', queue: 'unnest(c.queues)', ...attributeKeys('c') }[
+      q.by as 'none' | 'queue' | ContactAttribute
     ];
     if (key !== undefined) {
       const where: string[] = ['c.start_ms >= ?', 'c.start_ms < ?'];
@@ -207,7 +239,7 @@ export async function sumFacts(
          SELECT b, k, count(*) AS contacts, count(*) FILTER (WHERE handler = 'ai') AS ai,
            count(*) FILTER (WHERE handler = 'hybrid') AS hybrid, count(*) FILTER (WHERE handler = 'human') AS human,
            count(customer_id) AS fcr_n, count(*) FILTER (WHERE next_start_ms - start_ms <= ?) AS repeated
-         FROM (SELECT ${interval('c.start_ms')} AS b, ${key} AS k, c.handler, c.customer_id, c.start_ms, c.next_start_ms
+         FROM (SELECT ${interval('c.start_ms')} AS b, ${key} AS k, c.handler AS handler, c.customer_id, c.start_ms, c.next_start_ms
                FROM kpi_contacts c${mapJoin('c.start_ms')} WHERE ${where.join(' AND ')})${keep}
          GROUP BY ALL`,
         [...mapParams, fcrHorizonMs(settings), ...params, ...keepParams],
@@ -234,9 +266,14 @@ export async function sumFacts(
     const teamParams: Param[] = [];
     switch (q.by) {
       case 'none':
+        key = 'NULL';
+        break;
       case 'channel':
       case 'handler':
-        key = q.by === 'none' ? 'NULL' : `f.${q.by}`;
+      case 'segment':
+      case 'escalation':
+      case 'handler_segment':
+        key = attributeKeys('f')[q.by];
         break;
       case 'queue':
         // A contact's own metrics count under every queue it entered, as a filter on either would.

@@ -1,6 +1,6 @@
 /**
  * KPI rollups: each ended local day summed from the facts into 15-minute slots, per dimension (none,
- * queue, channel, handler) and per set of definitions, stored in DuckDB
+ * queue, channel, handler, handler and segment, escalation reason) and per set of definitions, stored in DuckDB
  * (data/migrations/006_kpi_rollups.sql). A query over many days then sums a few thousand stored rows
  * per day instead of millions of facts, and the rows outlive a restart.
  *
@@ -45,7 +45,15 @@ const DAY_MS = 86_400_000;
  * (168,000 rows a day at 1,750 agents), which costs more to write and read than to sum the facts;
  * splits by agent keep whole days in memory instead (kpi-intervals.ts).
  */
-export const ROLLUP_DIMENSIONS = ['none', 'queue', 'channel', 'handler'] as const satisfies readonly Dimension[];
+export const ROLLUP_DIMENSIONS = [
+  'none',
+  'queue',
+  'channel',
+  'handler',
+  // The executive summary's splits (server/executive/): a segment alone is the sum of its handlers.
+  'handler_segment',
+  'escalation',
+] as const satisfies readonly Dimension[];
 
 /** The numeric counters, in kpi_rollup_slots' column order after (shape, day_ms, slot_ms, key). */
 export const SUMMED = [

@@ -14,6 +14,7 @@ import {
   INTERVALS,
   kpiIntervals,
   MAX_BUCKETS,
+  type Dimension,
   type IntervalName,
 } from '../../kpi/kpi-intervals.ts';
 import { kpiCounters } from '../../kpi/kpi-sql.ts';
@@ -52,13 +53,37 @@ const query = z.object({
 const rangeQuery = query
   .extend({
     handler: z.enum(['ai', 'hybrid', 'human']).optional(),
+    segment: z.string().min(1).max(256).optional(),
+    escalation: z.string().min(1).max(256).optional(),
     agent: z.string().min(1).max(256).optional(),
     team: z.string().min(1).max(256).optional(),
   })
-  .refine((v) => [v.handler, v.agent, v.team].filter((x) => x !== undefined).length <= 1, {
-    message: 'filter by at most one of handler, agent and team',
-    path: ['handler'],
+  .refine(
+    (v) => {
+      const contact = v.handler !== undefined || v.segment !== undefined || v.escalation !== undefined;
+      // One split at a time: the contact's attributes, an agent, or a team.
+      return [contact || undefined, v.agent, v.team].filter((x) => x !== undefined).length <= 1;
+    },
+    { message: 'filter by handler and segment, by escalation, by agent or by team: one of these', path: ['agent'] },
+  )
+  // Every escalated contact is hybrid: an escalation with a handler or segment would be a split nobody keeps.
+  .refine((v) => v.escalation === undefined || (v.segment === undefined && v.handler === undefined), {
+    message: 'filter by escalation alone (escalated contacts are all hybrid)',
+    path: ['escalation'],
   });
+
+/** The split a filter of /api/kpis is, and the key of its row (see docs/metrics.md). */
+function splitOf(q: z.output<typeof rangeQuery>): { by: Dimension; key: string } | null {
+  if (q.agent !== undefined) return { by: 'agent', key: q.agent };
+  if (q.team !== undefined) return { by: 'team', key: q.team };
+  if (q.segment !== undefined)
+    return q.handler !== undefined
+      ? { by: 'handler_segment', key: `${q.handler}/${q.segment}` }
+      : { by: 'segment', key: q.segment };
+  if (q.escalation !== undefined) return { by: 'escalation', key: q.escalation };
+  if (q.handler !== undefined) return { by: 'handler', key: q.handler };
+  return null;
+}
 
 const intervalQuery = query.extend({
   interval: z.enum(Object.keys(INTERVALS) as [IntervalName, ...IntervalName[]]).default('1h'),
@@ -105,19 +130,17 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
   app.get('/api/kpis', allow('kpi:read'), async (c) => {
     const q = parse(rangeQuery, c.req.query());
     const { now, from, to, queues, settings, applied, open } = resolve(c, q);
-    const dimension =
-      q.handler !== undefined ? 'handler' : q.agent !== undefined ? 'agent' : q.team !== undefined ? 'team' : null;
+    const split = splitOf(q);
     let counters;
-    if (dimension) {
+    if (split) {
       // The interval engine's split, over one interval: the whole range.
-      const value = q.handler ?? q.agent ?? q.team;
       const rows = await kpiIntervals(
         t.db,
-        { from, to, interval: 'range', by: dimension, timeZone: t.timeZone, queues, channel: q.channel, open },
+        { from, to, interval: 'range', by: split.by, timeZone: t.timeZone, queues, channel: q.channel, open },
         settings,
         now,
       );
-      counters = rows.find((r) => r.key === value)?.counters ?? emptyCounters();
+      counters = rows.find((r) => r.key === split.key)?.counters ?? emptyCounters();
     } else {
       counters = await kpiCounters(
         t.db,
@@ -133,6 +156,8 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
         queues: queues ?? null,
         channel: q.channel ?? null,
         handler: q.handler ?? null,
+        segment: q.segment ?? null,
+        escalation: q.escalation ?? null,
         agent: q.agent ?? null,
         team: q.team ?? null,
       },
