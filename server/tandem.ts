@@ -7,6 +7,7 @@ import { Admin } from './auth/admin.ts';
 import { Auth } from './auth/auth.ts';
 import { Boards } from './boards/boards.ts';
 import { RedactionSettings } from './qa/redaction-settings.ts';
+import { CostSettingsStore } from './executive/cost-settings.ts';
 import { Calibrations } from './qa/calibrations.ts';
 import { Scorecards } from './qa/scorecards.ts';
 import type { Config } from './config.ts';
@@ -56,6 +57,8 @@ export type Tandem = {
   boards: Boards;
   /** The kinds of personal data redacted from transcripts at ingest. */
   redaction: RedactionSettings;
+  /** What the executive summary prices contacts with. */
+  costs: CostSettingsStore;
   /** QA scorecards and the evaluations made with them. */
   scorecards: Scorecards;
   /** Blind calibration sessions over those evaluations. */
@@ -176,6 +179,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
   await auth.init();
   const redaction = await new RedactionSettings(db, auth.audit).load();
+  const costs = await new CostSettingsStore(db, auth.audit).load();
   const scorecards = new Scorecards(db, auth.audit);
   const calibrations = new Calibrations(db, auth.audit, auth.users, scorecards);
   const pruner = setInterval(() => {
@@ -190,6 +194,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     store,
     ingest: new Ingest(store, { redaction: () => redaction.kinds }),
     redaction,
+    costs,
     get engine() {
       return engine;
     },

@@ -3,9 +3,10 @@
  * Values always travel as parameters. Writes go through one serialised writer connection so that
  * a transaction never interleaves with another caller's statements; reads use their own connection.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export type Param = string | number | boolean | null | bigint;
 export type Row = Record<string, unknown>;
@@ -18,6 +19,17 @@ export type Database = {
   query<R extends Row = Row>(sql: string, params?: readonly Param[]): Promise<R[]>;
   /** Runs `fn` exclusively on the writer connection inside BEGIN/COMMIT (ROLLBACK on error). */
   write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /**
+   * Rows written out as a file by DuckDB itself (CSV with a header, or Parquet), on a connection of
+   * their own: `columns` name and type the table, `select` may cast them on the way out (its SQL is
+   * the caller's, never a value). The file's bytes are returned and the file removed.
+   */
+  exportRows(
+    columns: readonly (readonly [string, ColumnKind])[],
+    rows: readonly AppendRow[],
+    format: 'csv' | 'parquet',
+    select?: string,
+  ): Promise<Buffer>;
   close(): Promise<void>;
 };
 
@@ -45,6 +57,20 @@ async function read<R extends Row>(conn: DuckDBConnection, sql: string, params?:
   return rows as R[];
 }
 
+function appendAll(appender: DuckDBAppender, types: readonly ColumnKind[], rows: readonly AppendRow[]): void {
+  for (const row of rows) {
+    for (let i = 0; i < types.length; i++) {
+      const v = row[i];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (types[i] === 'varchar') appender.appendVarchar(v as string);
+      else if (types[i] === 'integer') appender.appendInteger(v as number);
+      else if (types[i] === 'bigint') appender.appendBigInt(BigInt(v as number));
+      else appender.appendDouble(v as number);
+    }
+    appender.endRow();
+  }
+}
+
 export async function openDatabase(path: string): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(path);
@@ -62,17 +88,7 @@ export async function openDatabase(path: string): Promise<Database> {
         schema === 'temp' ? 'temp' : undefined,
       );
       try {
-        for (const row of rows) {
-          for (let i = 0; i < types.length; i++) {
-            const v = row[i];
-            if (v === null || v === undefined) appender.appendNull();
-            else if (types[i] === 'varchar') appender.appendVarchar(v as string);
-            else if (types[i] === 'integer') appender.appendInteger(v as number);
-            else if (types[i] === 'bigint') appender.appendBigInt(BigInt(v as number));
-            else appender.appendDouble(v as number);
-          }
-          appender.endRow();
-        }
+        appendAll(appender, types, rows);
         appender.flushSync();
       } catch (err) {
         // Discard what the failed flush left buffered: otherwise the appender's finalizer flushes it,
@@ -109,6 +125,32 @@ export async function openDatabase(path: string): Promise<Database> {
       const next = chain.then(run, run);
       chain = next.catch(() => undefined);
       return next;
+    },
+    async exportRows(columns, rows, format, select = '*') {
+      if (closed) throw new Error('database is closed');
+      const conn = await instance.connect();
+      const dir = mkdtempSync(join(tmpdir(), 'tandem-export-'));
+      try {
+        const file = join(dir, `rows.${format}`);
+        const names = columns.map(([name]) => `"${name.replaceAll('"', '""')}"`);
+        const types = { varchar: 'VARCHAR', integer: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE' };
+        await conn.run(
+          `CREATE TEMP TABLE export_rows (${columns.map(([, kind], i) => `${names[i]} ${types[kind]}`).join(', ')})`,
+        );
+        const appender = await conn.createAppender('export_rows', 'main', 'temp');
+        appendAll(
+          appender,
+          columns.map(([, kind]) => kind),
+          rows,
+        );
+        appender.closeSync();
+        const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet';
+        await conn.run(`COPY (SELECT ${select} FROM export_rows) TO '${file.replaceAll("'", "''")}' (${options})`);
+        return readFileSync(file);
+      } finally {
+        conn.closeSync();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     async close() {
       await chain;

@@ -23,6 +23,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { staffingRoutes } from './routes/staffing.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { qaSettingsRoutes } from './routes/qa-settings.ts';
+import { summaryRoutes } from './routes/summary.ts';
 import { qaRoutes } from './routes/qa.ts';
 import { scorecardRoutes } from './routes/scorecards.ts';
 import { webRoutes, type WebHandler } from './routes/web.ts';
@@ -54,6 +55,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', staffingRoutes(t));
   app.route('/', settingsRoutes(t));
   app.route('/', qaSettingsRoutes(t));
+  app.route('/', summaryRoutes(t));
   app.route('/', qaRoutes(t));
   app.route('/', scorecardRoutes(t));
   app.route('/', metaRoutes(t));
