@@ -17,6 +17,7 @@ const envSchema = z.object({
   TANDEM_DEMO: flag.default(true),
   TANDEM_DEMO_RATE: z.coerce.number().min(0.1).max(10_000).default(8),
   TANDEM_DEMO_SEED: z.coerce.number().int().optional(),
+  TANDEM_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(400).default(35),
   TANDEM_TZ: z
     .string()
     .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC')
@@ -42,6 +43,8 @@ export type Config = {
   dbPath: string;
   demo: boolean;
   demoRate: number;
+  /** Days of quieter past traffic the demo writes into an empty database, for history and the summary. */
+  demoHistoryDays: number;
   demoSeed: number | undefined;
   timeZone: string;
   logLevel: string;
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: e.TANDEM_DB,
     demo: e.TANDEM_DEMO,
     demoRate: e.TANDEM_DEMO_RATE,
+    demoHistoryDays: e.TANDEM_DEMO_HISTORY_DAYS,
     demoSeed: e.TANDEM_DEMO_SEED,
     timeZone: e.TANDEM_TZ,
     logLevel: e.TANDEM_LOG_LEVEL,
