@@ -52,13 +52,4 @@ export class AmiFramer {
     }
     return out;
   }
-
-  /** Takes the first line if it is complete (the `Asterisk Call Manager/x.y` banner). */
-  takeLine(): string | undefined {
-    const eol = this.buffer.indexOf('\n');
-    if (eol === -1) return undefined;
-    const line = this.buffer.slice(0, eol).replace(/\r$/, '');
-    this.buffer = this.buffer.slice(eol + 1);
-    return line;
-  }
 }
