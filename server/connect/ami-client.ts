@@ -28,6 +28,8 @@ export type AmiClientOptions = {
 /** Events held while the receiver fails: past this the oldest are dropped (and said so). */
 const MAX_PENDING = 50_000;
 
+const LOGIN_TIMEOUT_MS = 10_000;
+
 const safeHeader = (v: string) => !/[\r\n]/.test(v);
 
 /** Runs until the signal aborts. */
@@ -80,6 +82,13 @@ function session(o: AmiClientOptions, now: () => number, push: (e: AmiEventHeade
     const socket: Socket = connect({ host: o.host, port: o.port });
     socket.setEncoding('utf8');
     socket.setKeepAlive(true, 30_000);
+    // A host that accepts and says nothing (or a firewall that drops) must not hold the client forever.
+    socket.setTimeout(LOGIN_TIMEOUT_MS, () => {
+      if (!loggedIn) {
+        o.log(`AMI ${o.host}:${o.port}: no login within ${LOGIN_TIMEOUT_MS} ms`);
+        socket.destroy();
+      }
+    });
     const end = () => {
       o.signal.removeEventListener('abort', abort);
       resolve(loggedIn);
@@ -123,6 +132,7 @@ function session(o: AmiClientOptions, now: () => number, push: (e: AmiEventHeade
             }
             state = 'events';
             loggedIn = true;
+            socket.setTimeout(0);
             o.log(`logged in to AMI at ${o.host}:${o.port}`);
             continue;
           }

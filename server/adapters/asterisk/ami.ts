@@ -122,7 +122,7 @@ export function mapAmiEvent(out: Collector, record: number, e: AmiEvent, now: nu
         });
       }
       emit({
-        id: amiId(contactId!, 'wrapup', agentId!),
+        id: amiId(contactId!, 'wrapup', agentId!, ...when),
         type: 'wrapup.completed',
         at,
         contactId: contactId!,

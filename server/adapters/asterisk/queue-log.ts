@@ -106,7 +106,7 @@ export function mapQueueLogLine(out: Collector, record: number, l: QueueLogLine)
       });
       // queue_log has no wrap-up line: the agent is free again when the call ends.
       emit({
-        id: qlId(contactId!, 'wrapup', agentId!),
+        id: qlId(contactId!, 'wrapup', agentId!, sec),
         type: 'wrapup.completed',
         at,
         contactId: contactId!,
@@ -156,7 +156,7 @@ export function mapQueueLogLine(out: Collector, record: number, l: QueueLogLine)
     // The agent passed the caller on: the agent's handling ends here, the call goes on elsewhere.
     if (!need({ callid: contactId, agent: agentId })) return;
     emit({
-      id: qlId(contactId!, 'wrapup', agentId!),
+      id: qlId(contactId!, 'wrapup', agentId!, sec),
       type: 'wrapup.completed',
       at,
       contactId: contactId!,

@@ -1,7 +1,8 @@
 /**
  * Platform feeds: `POST /api/ingest/<platform>` takes the vendor's own records (JSON, JSON lines,
- * concatenated objects, documentation samples with comments; log lines or AMI messages for Asterisk) with an ingest key, maps them to events
- * and stores them through the same ingest path as `POST /api/events`.
+ * concatenated objects, documentation samples with comments; log lines or AMI messages for Asterisk)
+ * with an ingest key, maps them to events and stores them through the same ingest path as
+ * `POST /api/events`.
  */
 import { Hono } from 'hono';
 import { adapterFor, PLATFORMS, readRecords } from '../../adapters/registry.ts';
