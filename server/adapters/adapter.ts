@@ -5,6 +5,7 @@
  */
 import type { TandemEvent } from '../contract/events.ts';
 import type { AdapterIssue, AdapterIssueKind } from '../contract/ingest-adapters.ts';
+import type { ParsedRecord } from './vendor-json.ts';
 
 /** One vendor record and its position in the batch. */
 export type VendorRecord = { index: number; value: unknown };
@@ -23,6 +24,12 @@ export type PlatformAdapter = {
   platform: string;
   /** One line for help texts. */
   description: string;
+  /**
+   * Reads a request body or file into records. Absent: JSON as vendors deliver it (parseVendorRecords).
+   * Platforms whose records are text (log lines, AMI messages) read their own format, and still take a
+   * JSON array of records, which is what `tandem connect` posts.
+   */
+  read?(text: string): ParsedRecord[];
   /**
    * Maps a batch. Batches matter to some platforms: Amazon Connect contact records are kept newest
    * per contact within a batch, and Contact Lens offsets are placed on the contact's time.

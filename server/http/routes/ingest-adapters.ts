@@ -1,12 +1,12 @@
 /**
  * Platform feeds: `POST /api/ingest/<platform>` takes the vendor's own records (JSON, JSON lines,
- * concatenated objects, documentation samples with comments) with an ingest key, maps them to events
- * and stores them through the same ingest path as `POST /api/events`.
+ * concatenated objects, documentation samples with comments; log lines or AMI messages for Asterisk)
+ * with an ingest key, maps them to events and stores them through the same ingest path as
+ * `POST /api/events`.
  */
 import { Hono } from 'hono';
-import { adapterFor, PLATFORMS } from '../../adapters/registry.ts';
+import { adapterFor, PLATFORMS, readRecords } from '../../adapters/registry.ts';
 import { ingestVendorRecords } from '../../adapters/ingest-vendor.ts';
-import { parseVendorRecords } from '../../adapters/vendor-json.ts';
 import { keyPermit } from '../../auth/key-scope.ts';
 import type { KeyPrincipal } from '../../auth/principal.ts';
 import { LIMITS } from '../../contract/events.ts';
@@ -23,7 +23,7 @@ export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
     if (!adapter) throw new NotFound(`no adapter for this platform; known: ${PLATFORMS.join(', ')}`);
     const text = await c.req.text();
     if (text.trim() === '') throw new BadRequest(`body is empty: send ${adapter.description}`);
-    const parsed = parseVendorRecords(text);
+    const parsed = readRecords(adapter, text);
     if (parsed.length > LIMITS.batchEvents) {
       throw new PayloadTooLarge(`batch has ${parsed.length} records; at most ${LIMITS.batchEvents} per request`);
     }
