@@ -2,8 +2,9 @@
 import type { PlatformAdapter } from './adapter.ts';
 import { amazonConnect } from './amazon-connect/index.ts';
 import { genesysCloud } from './genesys-cloud/index.ts';
+import { twilioTaskRouter } from './twilio-taskrouter/index.ts';
 
-const ADAPTERS: readonly PlatformAdapter[] = [amazonConnect, genesysCloud];
+const ADAPTERS: readonly PlatformAdapter[] = [amazonConnect, genesysCloud, twilioTaskRouter];
 
 export const PLATFORMS: readonly string[] = ADAPTERS.map((a) => a.platform);
 
