@@ -87,6 +87,7 @@ const MATRIX: Record<string, Entry> = {
     probes: [
       { path: '/api/ingest/amazon-connect', body: [] },
       { path: '/api/ingest/genesys-cloud', body: [] },
+      { path: '/api/ingest/twilio-taskrouter', body: [] },
     ],
   },
   'GET /api/live': { allow: LIVE, probes: [{ path: '/api/live' }] },

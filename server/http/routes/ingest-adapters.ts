@@ -32,12 +32,6 @@ function calledUrls(c: Context<AppEnv>, trustProxy: boolean, publicUrl: string |
 export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  // Twilio sends a webhook's Basic credentials only after a 401 that asks for them.
-  app.use('/api/ingest/*', async (c, next) => {
-    await next();
-    if (c.res.status === 401) c.res.headers.set('www-authenticate', 'Basic realm="Tandem ingest", charset="UTF-8"');
-  });
-
   app.post('/api/ingest/:platform', allow('events:write'), async (c) => {
     const adapter = adapterFor(c.req.param('platform'));
     if (!adapter) throw new NotFound(`no adapter for this platform; known: ${PLATFORMS.join(', ')}`);
