@@ -94,7 +94,8 @@ const MAPPED: Record<string, Mapper> = {
     map(s) {
       const contactId = task(s.e);
       s.emit({ id: twId(contactId, 'started'), type: 'contact.started', at: s.at, contactId, channel: channelOf(s.e) });
-      const queue = s.memory.queueOf(s.e);
+      // Only a named queue: a bare sid here and the name in task-queue.entered would count it twice.
+      const queue = s.e.TaskQueueName ? s.memory.queueOf(s.e) : undefined;
       if (queue) queued(s, queue);
     },
   },

@@ -136,6 +136,16 @@ describe('Twilio TaskRouter event callbacks', () => {
     expect(of(list, 'agent.state').at(-1)).toMatchObject({ state: 'break', reason: 'break' });
   });
 
+  it('counts a queue once when task.created names it by sid and task-queue.entered by name', () => {
+    const [created, queued] = lines('task-lifecycle-voice.jsonl');
+    const bySid = { ...created, TaskQueueSid: queued!.TaskQueueSid! };
+    const { list } = run(createTwilioTaskRouter(), [bySid, queued]);
+    expect(of(list, 'queue.entered').map((e) => e.queue)).toEqual(['Support']);
+    const byName = { ...bySid, TaskQueueName: 'Support' };
+    const twice = run(createTwilioTaskRouter(), [byName, queued]).list;
+    expect(new Set(of(twice, 'queue.entered').map((e) => e.id)).size).toBe(1);
+  });
+
   it('redelivery maps to the same ids', () => {
     const a = run(createTwilioTaskRouter(), lines('worker-activity-update.jsonl')).list.map((e) => e.id);
     const b = run(createTwilioTaskRouter(), lines('worker-activity-update.jsonl')).list.map((e) => e.id);
