@@ -35,6 +35,7 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://wall.example.com' })
     .optional(),
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
+  TANDEM_TWILIO_AUTH_TOKEN: z.string().min(8, 'must be the Twilio account auth token').optional(),
 });
 
 export type Config = {
@@ -55,6 +56,8 @@ export type Config = {
   trustProxy: boolean;
   /** The address people use to reach Tandem, for printed links and the same-origin check. */
   publicUrl: string | null;
+  /** Twilio auth token: when set, every Twilio TaskRouter callback must carry a valid X-Twilio-Signature. */
+  twilioAuthToken: string | null;
   /**
    * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionLifetimeMs: e.TANDEM_SESSION_HOURS * 3_600_000,
     trustProxy: e.TANDEM_TRUST_PROXY,
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,
+    twilioAuthToken: e.TANDEM_TWILIO_AUTH_TOKEN ?? null,
   };
 }

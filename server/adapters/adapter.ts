@@ -6,6 +6,7 @@
 import type { TandemEvent } from '../contract/events.ts';
 import type { AdapterIssue, AdapterIssueKind } from '../contract/ingest-adapters.ts';
 import type { ParsedRecord } from './vendor-json.ts';
+import type { Config } from '../config.ts';
 
 /** One vendor record and its position in the batch. */
 export type VendorRecord = { index: number; value: unknown };
@@ -36,6 +37,29 @@ export type PlatformAdapter = {
    * `now` is the arrival time, for feeds that carry no event time of their own.
    */
   map(records: readonly VendorRecord[], now: number): AdapterOutput;
+  /**
+   * The vendor posts `application/x-www-form-urlencoded` bodies (one record per request), as Twilio's
+   * webhooks do; JSON is still read for replays and tests.
+   */
+  formBodies?: boolean;
+  /**
+   * Checks that a request really comes from the vendor (a webhook signature) before anything is
+   * read into storage: the reason it does not, or null. Only asked over HTTP.
+   */
+  verify?(request: VendorRequest, config: Config): string | null;
+};
+
+/** What a request-level check needs: the URL the vendor called, its headers, the body as sent. */
+export type VendorRequest = {
+  /**
+   * The URL the vendor called, as the server can tell it: from the request (X-Forwarded-Proto and
+   * -Host behind a trusted proxy), and under TANDEM_PUBLIC_URL when set.
+   */
+  urls: readonly string[];
+  header(name: string): string | undefined;
+  body: string;
+  /** The form parameters when the body is form-encoded, in order. */
+  form: readonly [string, string][] | null;
 };
 
 /** Collects an adapter's output; `source` is stamped on every event. */

@@ -3,9 +3,16 @@ import type { PlatformAdapter } from './adapter.ts';
 import { amazonConnect } from './amazon-connect/index.ts';
 import { asteriskAmi, asteriskQueueLog } from './asterisk/index.ts';
 import { genesysCloud } from './genesys-cloud/index.ts';
+import { twilioTaskRouter } from './twilio-taskrouter/index.ts';
 import { parseVendorRecords, type ParsedRecord } from './vendor-json.ts';
 
-const ADAPTERS: readonly PlatformAdapter[] = [amazonConnect, genesysCloud, asteriskQueueLog, asteriskAmi];
+const ADAPTERS: readonly PlatformAdapter[] = [
+  amazonConnect,
+  genesysCloud,
+  twilioTaskRouter,
+  asteriskQueueLog,
+  asteriskAmi,
+];
 
 export const PLATFORMS: readonly string[] = ADAPTERS.map((a) => a.platform);
 

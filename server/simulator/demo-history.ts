@@ -47,10 +47,10 @@ export async function writeHistory(
   });
   // Events of contacts not yet ended wait here until they are; what is left at the end is dropped.
   // What follows an end (wrap-up, survey, sale) goes straight through.
-  let open = new Map<string, TandemEvent[]>();
+  const open = new Map<string, TandemEvent[]>();
   const ended = new Set<string>();
   let written = 0;
-  for (let at = until - config.demoHistoryDays * DAY_MS; at < until && !stopped(); ) {
+  for (let at = until - config.demoHistoryDays * DAY_MS; at < until && !stopped();) {
     at = Math.min(until, at + STEP_MS);
     const ready: TandemEvent[] = [];
     for (const e of sim.advance(at)) {
@@ -74,6 +74,5 @@ export async function writeHistory(
     // Let the server answer between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  open = new Map();
   return written;
 }

@@ -44,7 +44,14 @@ export async function startDemo(t: Tandem, config: Config): Promise<{ stop(): vo
   let stopped = false;
   if (config.demoHistoryDays > 0 && (await wantsHistory(t, now))) {
     const t0 = performance.now();
-    void writeHistory(t, config, run, now - BACKFILL_MS, (ms) => localHour(ms, config.timeZone), () => stopped)
+    void writeHistory(
+      t,
+      config,
+      run,
+      now - BACKFILL_MS,
+      (ms) => localHour(ms, config.timeZone),
+      () => stopped,
+    )
       .then((events) =>
         t.log.info(
           { events, days: config.demoHistoryDays, seconds: Math.round((performance.now() - t0) / 1000) },

@@ -122,4 +122,29 @@ describe('hostile bodies over HTTP', () => {
       }
     }
   });
+
+  it('answers hostile form bodies for platforms that take forms, never a 500', async () => {
+    const forms = [
+      '=',
+      '&&&',
+      'EventType=%ZZ%',
+      'EventType=task.created&TaskSid=' + 'x'.repeat(100_000),
+      'EventType=task.created&TimestampMs=1e400&TaskSid=WT1',
+      'TaskAttributes=%7B%7B&EventType=task.created&TimestampMs=1795510800000&TaskSid=WT1',
+      '__proto__=1&constructor=2&EventType=worker.activity.update&WorkerSid=WK1&WorkerActivityName=&Timestamp=1795510800',
+      Array.from({ length: 20_000 }, (_, i) => `P${i}=${i}`).join('&'),
+    ];
+    for (const platform of PLATFORMS.filter((p) => adapterFor(p)!.formBodies)) {
+      for (const body of forms) {
+        const res = await app.request(`/api/ingest/${platform}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        const label = `${platform} ${body.slice(0, 40)} -> ${res.status}`;
+        expect([202, 400, 413], label).toContain(res.status);
+        expect(await res.json(), label).toBeTypeOf('object');
+      }
+    }
+  });
 });
