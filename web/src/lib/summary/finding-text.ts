@@ -12,7 +12,7 @@ export function figure(i18n: I18n, metric: FindingMetric | CardKey, v: number, c
     case 'score':
       return i18n.decimal(v, 1);
     case 'seconds':
-      return i18n.duration(v * 1000);
+      return i18n.duration(v);
     case 'money':
       return i18n.money(v, currency, 0);
     default:

@@ -9,7 +9,7 @@ export const summaryEn = {
     title: 'Executive summary',
     intro:
       'Is the split between AI and people working for customers and for the business? Every figure is the one the KPI API gives for the same range, and every chart opens the contacts behind it.',
-    controls: 'Period',
+    controls: 'Choose the period',
     period: 'Period',
     periods: {
       today: 'Today',

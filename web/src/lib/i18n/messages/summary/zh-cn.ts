@@ -9,7 +9,7 @@ export const summaryZhCN: Pick<Messages, keyof typeof summaryEn> = {
     title: '管理摘要',
     intro:
       'AI 与人工的分工是否对客户和业务有效？每个数字都与 KPI 接口在同一时段给出的一致，每张图都能打开其背后的联系。',
-    controls: '时段',
+    controls: '选择时段',
     period: '时段',
     periods: {
       today: '今天',
@@ -101,8 +101,8 @@ export const summaryZhCN: Pick<Messages, keyof typeof summaryEn> = {
     saved: '已保存。',
     finding: {
       change: {
-        up: '{{metric}} 从 {{before}} 升至 {{now}}（{{delta}}）。',
-        down: '{{metric}} 从 {{before}} 降至 {{now}}（{{delta}}）。',
+        up: '{{metric}}从 {{before}} 升至 {{now}}（{{delta}}）。',
+        down: '{{metric}}从 {{before}} 降至 {{now}}（{{delta}}）。',
       },
       handlerGap: '{{metric}} 在{{best}}中最高（{{bestValue}}），在{{worst}}中最低（{{worstValue}}）。',
       escalationCsat: '因“{{reason}}”转人工的联系（{{escalations}} 次）CSAT 为 {{csat}}，整体为 {{overall}}。',

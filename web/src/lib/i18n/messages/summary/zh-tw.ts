@@ -9,7 +9,7 @@ export const summaryZhTW: Pick<Messages, keyof typeof summaryEn> = {
     title: '管理摘要',
     intro:
       'AI 與真人的分工是否對客戶和業務有效？每個數字都與 KPI 介面在同一時段給出的一致，每張圖都能開啟其背後的聯絡。',
-    controls: '時段',
+    controls: '選擇時段',
     period: '時段',
     periods: {
       today: '今天',
@@ -101,8 +101,8 @@ export const summaryZhTW: Pick<Messages, keyof typeof summaryEn> = {
     saved: '已儲存。',
     finding: {
       change: {
-        up: '{{metric}} 從 {{before}} 升至 {{now}}（{{delta}}）。',
-        down: '{{metric}} 從 {{before}} 降至 {{now}}（{{delta}}）。',
+        up: '{{metric}}從 {{before}} 升至 {{now}}（{{delta}}）。',
+        down: '{{metric}}從 {{before}} 降至 {{now}}（{{delta}}）。',
       },
       handlerGap: '{{metric}} 在{{best}}中最高（{{bestValue}}），在{{worst}}中最低（{{worstValue}}）。',
       escalationCsat: '因「{{reason}}」轉真人的聯絡（{{escalations}} 次）CSAT 為 {{csat}}，整體為 {{overall}}。',
