@@ -23,7 +23,9 @@ describe('finding text', () => {
 
   it('names escalation reasons from the catalog, and a producer’s own as given', () => {
     const f = { kind: 'escalationCsat', reason: 'policy', csat: 0.115, overall: 0.501, escalations: 130 } as const;
-    expect(findingText(en, f)).toBe('Contacts handed over for “Policy” (130) scored CSAT 11.5%, against 50.1% overall.');
+    expect(findingText(en, f)).toBe(
+      'Contacts handed over for “Policy” (130) scored CSAT 11.5%, against 50.1% overall.',
+    );
     expect(findingText(en, { ...f, reason: 'refund_loop' })).toContain('“refund_loop”');
   });
 });
