@@ -122,6 +122,13 @@ test('shows the KPI API’s figures, keeps the period in the address, drills dow
   await testInfo.attach('summary.pdf', { body: pdf, contentType: 'application/pdf' });
   await page.emulateMedia({ media: 'screen' });
 
+  // A segment's figure opens that segment's contacts of that handler.
+  const segments = page.getByRole('region', { name: 'By customer segment' });
+  await expect(segments.getByRole('link', { name: 'Open the contacts behind vip · Bot → person' })).toHaveAttribute(
+    'href',
+    `/qa?from=${summary.current.range.firstDay}&to=${summary.current.range.lastDay}&handler=hybrid&segment=vip`,
+  );
+
   // A chart opens the contacts behind it: the QA search with the range and the group set.
   const outcomes = page.getByRole('region', { name: 'Outcomes by handler' });
   await outcomes.getByRole('link', { name: 'Open the contacts behind AI only' }).first().click();

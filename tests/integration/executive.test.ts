@@ -92,6 +92,14 @@ describe('executive summary', () => {
     expect(s.current.trend).toHaveLength(7);
     for (const d of s.current.trend) same(d, await kpis(Date.parse(d.start), Date.parse(d.end)), d.start);
     expect(s.current.trend.reduce((n, d) => n + d.counters.contacts, 0)).toBe(s.current.totals.counters.contacts);
+    // A segment's figure drills into the QA search: the same contacts, counted there by their start too.
+    for (const h of ['ai', 'hybrid', 'human'] as const) {
+      const list = await json<{ total: number }>(
+        admin,
+        `/api/qa/contacts?from=${s.current.range.firstDay}&to=${s.current.range.lastDay}&segment=vip&handler=${h}`,
+      );
+      expect(list.total, `vip ${h} in QA`).toBe(vip.handlers[h].counters.contacts);
+    }
     // The handler split adds up to the contacts, and so do the segments.
     const byHandler = s.current.byHandler;
     expect(
