@@ -113,7 +113,7 @@ test('shows the KPI API’s figures, keeps the period in the address, drills dow
   // Print: no controls, the charts there, and a PDF of it.
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('form', { name: 'Choose the period' })).toBeHidden();
-  await expect(page.getByRole('img', { name: 'Contacts by handler' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Contacts by handler' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Containment and escalation' })).toBeVisible();
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -121,6 +121,14 @@ test('shows the KPI API’s figures, keeps the period in the address, drills dow
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(2);
   await testInfo.attach('summary.pdf', { body: pdf, contentType: 'application/pdf' });
   await page.emulateMedia({ media: 'screen' });
+
+  // A day's bar opens that day's contacts of that handler.
+  const day = summary.current.range.lastDay;
+  const bars = page.getByRole('group', { name: 'Contacts by handler' });
+  await expect(bars.getByRole('link', { name: /AI only$/ }).last()).toHaveAttribute(
+    'href',
+    `/qa?from=${day}&to=${day}&handler=ai`,
+  );
 
   // A segment's figure opens that segment's contacts of that handler.
   const segments = page.getByRole('region', { name: 'By customer segment' });
