@@ -20,7 +20,7 @@ import { refreshFacts } from '../../server/kpi/kpi-facts.ts';
 import { kpiCounters } from '../../server/kpi/kpi-sql.ts';
 import { Simulator } from '../../server/simulator/simulator.ts';
 import { createTandem, type Tandem } from '../../server/tandem.ts';
-import { tempDbPath, testConfig } from '../helpers/server.ts';
+import { postEvents, signedIn, startTestServer, tempDbPath, testConfig } from '../helpers/server.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
@@ -262,6 +262,71 @@ describe('tandem backup / restore', () => {
       }).catch((err: { stderr: string }) => err);
       expect(missing.stderr).toMatch(/there is no database at/);
     } finally {
+      db.cleanup();
+    }
+  }, 60_000);
+});
+
+describe('online backup (POST /api/admin/backup)', () => {
+  it('has the running server write one snapshot under its backup directory, for an admin, also from the CLI', async () => {
+    const db = tempDbPath();
+    const work = dirname(db.path);
+    const root = join(work, 'backups');
+    const server = await startTestServer({ dbPath: db.path, backupDir: root });
+    try {
+      const sim = new Simulator({ seed: 3, ratePerMinute: 4, start: Date.now() - 2 * H });
+      expect((await postEvents(server, sim.advance(Date.now()))).status).toBe(202);
+      const res = await fetch(`${server.url}/api/admin/backup`, {
+        method: 'POST',
+        headers: { cookie: server.adminCookie, origin: server.url },
+      });
+      expect(res.status).toBe(201);
+      const { backup } = (await res.json()) as {
+        backup: { name: string; dir: string; manifest: { tables: Record<string, number> } };
+      };
+      expect(backup.dir).toBe(join(root, backup.name));
+      const events = (await server.tandem.db.query<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n;
+      expect(backup.manifest.tables.events).toBe(events);
+      expect((await server.tandem.auth.audit.list({ action: 'backup.create' })).map((e) => e.target)).toEqual([
+        backup.name,
+      ]);
+
+      // From the shell: sign in as an admin (password on stdin), have the server write it, sign out.
+      await server.tandem.admin.createUser(origin, { username: 'ops', password: PASSWORD, roles: ['admin'] });
+      const cli = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+        const child = execFile(
+          process.execPath,
+          [BIN, 'backup', '--url', server.url, '--user', 'ops'],
+          { env: { ...process.env, TANDEM_LOG_LEVEL: 'silent' } },
+          (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve({ stdout, stderr })),
+        );
+        child.stdin?.end(`${PASSWORD}\n`);
+      });
+      expect(cli.stdout).toMatch(new RegExp(`the server backed up ${events} events, \\d+ rows into .*backups`));
+      expect(readdirSync(root)).toHaveLength(2);
+      expect(
+        (
+          await server.tandem.db.query(
+            'SELECT count(*) AS n FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = ?)',
+            ['ops'],
+          )
+        )[0],
+      ).toEqual({ n: 0 });
+
+      // Restored elsewhere, it holds what the server held.
+      const target = join(work, 'from-online.duckdb');
+      await restoreDatabase(target, backup.dir);
+      const copy = await openDatabase(target);
+      expect((await copy.query('SELECT count(*) AS n FROM events'))[0]).toEqual({ n: events });
+      await copy.close();
+
+      const supervisor = await fetch(`${server.url}/api/admin/backup`, {
+        method: 'POST',
+        headers: { cookie: (await signedIn(server.tandem, ['supervisor'])).cookie, origin: server.url },
+      });
+      expect(supervisor.status).toBe(403);
+    } finally {
+      await server.close();
       db.cleanup();
     }
   }, 60_000);
