@@ -103,35 +103,48 @@ export async function backupDatabase(db: Database, dir: string, tandemVersion: s
   if (existsSync(target) && readdirSync(target).length > 0) {
     throw new Error(`${dir} is not empty: back up into a new directory`);
   }
+  const created = !existsSync(target);
   mkdirSync(target, { recursive: true });
-  return db.snapshot(async (tx) => {
-    const tables = await tablesOf(tx);
-    const known = new Set<string>([...KEPT_TABLES, ...SKIPPED_TABLES]);
-    const unknown = tables.filter((t) => !known.has(t));
-    // A table added by a later migration must be sorted into kept or skipped, never silently lost.
-    if (unknown.length)
-      throw new Error(`no backup rule for table ${unknown.join(', ')}: is this Tandem older than the database?`);
-    const migrations = (await tx.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map(
-      (r) => r.name,
-    );
-    const counts: Record<string, number> = {};
-    for (const table of KEPT_TABLES) {
-      if (!tables.includes(table)) continue; // an older schema
-      counts[table] = await rowCount(tx, table);
-      // In the table's own order: the events keep their rowids, the order the server read them in.
-      await tx.query(`COPY ${table} TO ${sqlString(fileOf(target, table))} (FORMAT parquet, COMPRESSION zstd)`);
-    }
-    const manifest: Manifest = {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      tandemVersion,
-      createdAt: new Date().toISOString(),
-      migrations,
-      tables: counts,
-    };
-    writeFileSync(join(target, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
-  });
+  const written: string[] = [];
+  // A failed backup leaves nothing behind that could be mistaken for part of one.
+  const discard = () => {
+    if (created) rmSync(target, { recursive: true, force: true });
+    else for (const file of written) rmSync(file, { force: true });
+  };
+  return db
+    .snapshot(async (tx) => {
+      const tables = await tablesOf(tx);
+      const known = new Set<string>([...KEPT_TABLES, ...SKIPPED_TABLES]);
+      const unknown = tables.filter((t) => !known.has(t));
+      // A table added by a later migration must be sorted into kept or skipped, never silently lost.
+      if (unknown.length)
+        throw new Error(`no backup rule for table ${unknown.join(', ')}: is this Tandem older than the database?`);
+      const migrations = (await tx.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map(
+        (r) => r.name,
+      );
+      const counts: Record<string, number> = {};
+      for (const table of KEPT_TABLES) {
+        if (!tables.includes(table)) continue; // an older schema
+        counts[table] = await rowCount(tx, table);
+        // In the table's own order: the events keep their rowids, the order the server read them in.
+        written.push(fileOf(target, table));
+        await tx.query(`COPY ${table} TO ${sqlString(fileOf(target, table))} (FORMAT parquet, COMPRESSION zstd)`);
+      }
+      const manifest: Manifest = {
+        format: FORMAT,
+        formatVersion: FORMAT_VERSION,
+        tandemVersion,
+        createdAt: new Date().toISOString(),
+        migrations,
+        tables: counts,
+      };
+      writeFileSync(join(target, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      return manifest;
+    })
+    .catch((err: unknown) => {
+      discard();
+      throw err;
+    });
 }
 
 /** The backup's manifest, checked against what this code can restore. */

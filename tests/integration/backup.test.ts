@@ -192,6 +192,24 @@ describe('backup and restore', () => {
     await db.close();
   });
 
+  it('reads one snapshot while writes go on, and refuses a table it has no rule for', async () => {
+    const db = await openDatabase(join(work, 'snap.duckdb'));
+    await migrate(db);
+    const count = async (q: Pick<Database, 'query'>) =>
+      (await q.query<{ n: number }>('SELECT count(*) AS n FROM boards'))[0]!.n;
+    const seen = await db.snapshot(async (tx) => {
+      const first = await count(tx);
+      await db.write((w) => w.query("INSERT INTO boards VALUES ('b_1', 'x', '{}', 1, 'test')"));
+      return [first, await count(tx), await count(db)];
+    });
+    expect(seen).toEqual([0, 0, 1]);
+    await db.write((w) => w.query('CREATE TABLE mystery (x INTEGER)'));
+    await expect(backupDatabase(db, join(work, 'mystery'), '9.9.9')).rejects.toThrow(
+      /no backup rule for table mystery/,
+    );
+    await db.close();
+  });
+
   it('quotes file names that DuckDB cannot take as parameters', () => {
     expect(sqlString("it's")).toBe("'it''s'");
     expect(() => sqlString('a\nb')).toThrow(/control character/);
