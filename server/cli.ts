@@ -1,5 +1,5 @@
 /**
- * The `tandem` command: serve, simulate (drive any running server), import (a file of events).
+ * The `tandem` command: serve, simulate (drive any running server), import (a file of events), backup, restore.
  */
 import { parseArgs } from 'node:util';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import type { IngestAck } from './contract/ingest.ts';
 import { MINUTE } from './time.ts';
 import { ADMIN_HELP, adminCommand } from './cli-admin.ts';
 import { connectFile, CONNECT_HELP } from './cli-connect.ts';
+import { BACKUP_HELP, backupCommand, restoreCommand } from './cli-backup.ts';
 
 const HELP = `tandem — real-time wallboard for contact centers where AI bots and people work together
 
@@ -23,7 +24,7 @@ Usage:
                                         (--rate: new contacts per minute at the daily peak, default 8)
   tandem import FILE [--url URL]        load a JSON array or NDJSON file of events, into the local
                                         database (TANDEM_DB) or, with --url, into a running server
-${CONNECT_HELP}${ADMIN_HELP}  tandem help                           this text
+${CONNECT_HELP}${ADMIN_HELP}${BACKUP_HELP}  tandem help                           this text
 
   simulate and import --url need an ingest key in TANDEM_KEY (tandem key add NAME).
 `;
@@ -163,6 +164,10 @@ export async function main(argv: string[]): Promise<void> {
       return importFile(rest);
     case 'connect':
       return connectFile(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case 'user':
     case 'key':
     case 'display':

@@ -36,6 +36,7 @@ const envSchema = z.object({
     .optional(),
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
   TANDEM_TWILIO_AUTH_TOKEN: z.string().min(8, 'must be the Twilio account auth token').optional(),
+  TANDEM_BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -58,6 +59,8 @@ export type Config = {
   publicUrl: string | null;
   /** Twilio auth token: when set, every Twilio TaskRouter callback must carry a valid X-Twilio-Signature. */
   twilioAuthToken: string | null;
+  /** Where online backups (POST /api/admin/backup) are written; null: `backups` beside the database file. */
+  backupDir: string | null;
   /**
    * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
@@ -91,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TANDEM_TRUST_PROXY,
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,
     twilioAuthToken: e.TANDEM_TWILIO_AUTH_TOKEN ?? null,
+    backupDir: e.TANDEM_BACKUP_DIR ?? null,
   };
 }

@@ -30,8 +30,25 @@ export type Database = {
     format: 'csv' | 'parquet',
     select?: string,
   ): Promise<Buffer>;
+  /**
+   * Runs `fn` inside one transaction on a connection of its own, so that every statement it runs sees
+   * the same snapshot while writers carry on (DuckDB's MVCC); rolled back at the end, as it only reads
+   * (a COPY .. TO a file writes no table).
+   */
+  snapshot<T>(fn: (tx: Pick<WriteTx, 'query'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
+
+/**
+ * A SQL string literal, for the few places where DuckDB takes no parameter (the file of a COPY .. TO).
+ * Doubling quotes is all a DuckDB literal needs (no backslash escapes); control characters are refused
+ * outright, since no sane file name has them.
+ */
+export function sqlString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new Error('a control character cannot be part of a file name here');
+  return `'${text.replaceAll("'", "''")}'`;
+}
 
 export type WriteTx = {
   query<R extends Row = Row>(sql: string, params?: readonly Param[]): Promise<R[]>;
@@ -145,11 +162,25 @@ export async function openDatabase(path: string): Promise<Database> {
         );
         appender.closeSync();
         const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet';
-        await conn.run(`COPY (SELECT ${select} FROM export_rows) TO '${file.replaceAll("'", "''")}' (${options})`);
+        await conn.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(file)} (${options})`);
         return readFileSync(file);
       } finally {
         conn.closeSync();
         rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async snapshot(fn) {
+      if (closed) throw new Error('database is closed');
+      const conn = await instance.connect();
+      try {
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          return await fn({ query: (sql, params) => read(conn, sql, params) });
+        } finally {
+          await conn.run('ROLLBACK').catch(() => undefined);
+        }
+      } finally {
+        conn.closeSync();
       }
     },
     async close() {

@@ -6,10 +6,16 @@ import type { Database } from './duckdb.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../data/migrations', import.meta.url));
 
-export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = readdirSync(dir)
+/** The migrations this code knows, in the order they apply. */
+export function knownMigrations(dir = MIGRATIONS_DIR): string[] {
+  return readdirSync(dir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
     .sort();
+}
+
+/** `until`: stop after that migration (a restore builds the schema its backup was taken with first). */
+export async function migrate(db: Database, dir = MIGRATIONS_DIR, until?: string): Promise<string[]> {
+  const files = knownMigrations(dir).filter((f) => until === undefined || f <= until);
   return db.write(async (tx) => {
     await tx.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_ms BIGINT NOT NULL)',

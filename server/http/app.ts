@@ -13,6 +13,7 @@ import { authenticate, BASIC_KEY_PATHS } from './middleware/authenticate.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { backupRoutes } from './routes/backup.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -47,6 +48,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
 
   app.route('/', authRoutes(t));
   app.route('/', adminRoutes(t));
+  app.route('/', backupRoutes(t));
   app.route('/', boardRoutes(t));
   app.route('/', eventRoutes(t, ws, origins));
   app.route('/', ingestAdapterRoutes(t));

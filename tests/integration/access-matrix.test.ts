@@ -73,6 +73,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/admin/keys': { allow: ADMIN, probes: [{ path: '/api/admin/keys' }] },
   'POST /api/admin/keys': { allow: ADMIN, probes: [{ path: '/api/admin/keys', body: {} }] },
   'POST /api/admin/keys/:id/revoke': { allow: ADMIN, probes: [{ path: '/api/admin/keys/nokey/revoke', body: {} }] },
+  'POST /api/admin/backup': { allow: ADMIN, probes: [{ path: '/api/admin/backup', body: {} }] },
   'GET /api/admin/displays': { allow: ADMIN, probes: [{ path: '/api/admin/displays' }] },
   'POST /api/admin/displays': { allow: ADMIN, probes: [{ path: '/api/admin/displays', body: {} }] },
   'POST /api/admin/displays/:id/revoke': {
