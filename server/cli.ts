@@ -13,6 +13,7 @@ import type { IngestAck } from './contract/ingest.ts';
 import { MINUTE } from './time.ts';
 import { ADMIN_HELP, adminCommand } from './cli-admin.ts';
 import { connectFile, CONNECT_HELP } from './cli-connect.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 const HELP = `tandem — real-time wallboard for contact centers where AI bots and people work together
 
@@ -43,8 +44,7 @@ async function postEvents(url: string, events: unknown[]): Promise<IngestAck> {
 
 async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
-  // A bug in one request must not take the wallboards down: log it and keep serving.
-  process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
+  installProcessGuards(running.tandem.log);
   const { setup, demoDisplay, demoTour } = running.links;
   const lines = [`Tandem is running: ${running.url}`];
   if (demoDisplay) lines.push(`Demo wallboard (display link, no sign-in): ${demoDisplay}`);
