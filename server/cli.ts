@@ -134,7 +134,7 @@ async function importFile(args: string[]): Promise<void> {
   let offset = 0;
   try {
     for await (const batch of readEvents(file)) {
-      const ack = values.url ? await postEvents(values.url, batch) : await tandem!.ingest.ingest(batch);
+      const ack = values.url ? await postEvents(values.url, batch) : await tandem!.ingest.ingest(batch, 'import');
       total.accepted += ack.accepted;
       total.duplicates += ack.duplicates;
       total.rejected += ack.rejected.length;

@@ -36,6 +36,10 @@ const envSchema = z.object({
     .optional(),
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
   TANDEM_TWILIO_AUTH_TOKEN: z.string().min(8, 'must be the Twilio account auth token').optional(),
+  TANDEM_METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters: a long random secret, e.g. from `openssl rand -hex 32`')
+    .optional(),
 });
 
 export type Config = {
@@ -58,6 +62,8 @@ export type Config = {
   publicUrl: string | null;
   /** Twilio auth token: when set, every Twilio TaskRouter callback must carry a valid X-Twilio-Signature. */
   twilioAuthToken: string | null;
+  /** Bearer token that lets a Prometheus scraper read /metrics (admins may always read it). */
+  metricsToken: string | null;
   /**
    * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
@@ -91,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TANDEM_TRUST_PROXY,
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,
     twilioAuthToken: e.TANDEM_TWILIO_AUTH_TOKEN ?? null,
+    metricsToken: e.TANDEM_METRICS_TOKEN ?? null,
   };
 }
