@@ -25,7 +25,10 @@ export function requestTelemetry(histogram: Histogram, log: Logger): MiddlewareH
       histogram.observe(seconds, { route, method, status: `${Math.floor(status / 100)}xx` });
       const level = c.req.path.startsWith('/_app/') ? 'trace' : 'debug';
       if (log.isLevelEnabled(level)) {
-        log[level]({ method, route, path: c.req.path, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+        // The path only where the pattern has no parameter: parameters carry display-link secrets
+        // (/d/:token) and contact ids, which the log has no business keeping.
+        const path = route.includes(':') ? undefined : c.req.path;
+        log[level]({ method, route, path, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
       }
     }
   };
