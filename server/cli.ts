@@ -14,6 +14,7 @@ import { MINUTE } from './time.ts';
 import { ADMIN_HELP, adminCommand } from './cli-admin.ts';
 import { connectFile, CONNECT_HELP } from './cli-connect.ts';
 import { BACKUP_HELP, backupCommand, restoreCommand } from './cli-backup.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 const HELP = `tandem — real-time wallboard for contact centers where AI bots and people work together
 
@@ -44,8 +45,7 @@ async function postEvents(url: string, events: unknown[]): Promise<IngestAck> {
 
 async function serve(): Promise<void> {
   const running = await startServer(loadConfig());
-  // A bug in one request must not take the wallboards down: log it and keep serving.
-  process.on('unhandledRejection', (err) => running.tandem.log.error({ err }, 'unhandled rejection'));
+  installProcessGuards(running.tandem.log);
   const { setup, demoDisplay, demoTour } = running.links;
   const lines = [`Tandem is running: ${running.url}`];
   if (demoDisplay) lines.push(`Demo wallboard (display link, no sign-in): ${demoDisplay}`);
@@ -135,7 +135,7 @@ async function importFile(args: string[]): Promise<void> {
   let offset = 0;
   try {
     for await (const batch of readEvents(file)) {
-      const ack = values.url ? await postEvents(values.url, batch) : await tandem!.ingest.ingest(batch);
+      const ack = values.url ? await postEvents(values.url, batch) : await tandem!.ingest.ingest(batch, 'import');
       total.accepted += ack.accepted;
       total.duplicates += ack.duplicates;
       total.rejected += ack.rejected.length;

@@ -37,6 +37,10 @@ const envSchema = z.object({
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
   TANDEM_TWILIO_AUTH_TOKEN: z.string().min(8, 'must be the Twilio account auth token').optional(),
   TANDEM_BACKUP_DIR: z.string().min(1).optional(),
+  TANDEM_METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters: a long random secret, e.g. from `openssl rand -hex 32`')
+    .optional(),
 });
 
 export type Config = {
@@ -61,6 +65,8 @@ export type Config = {
   twilioAuthToken: string | null;
   /** Where online backups (POST /api/admin/backup) are written; null: `backups` beside the database file. */
   backupDir: string | null;
+  /** Bearer token that lets a Prometheus scraper read /metrics (admins may always read it). */
+  metricsToken: string | null;
   /**
    * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
@@ -95,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,
     twilioAuthToken: e.TANDEM_TWILIO_AUTH_TOKEN ?? null,
     backupDir: e.TANDEM_BACKUP_DIR ?? null,
+    metricsToken: e.TANDEM_METRICS_TOKEN ?? null,
   };
 }

@@ -28,9 +28,13 @@ async function loadWeb(): Promise<WebHandler | null> {
   return mod.handler;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  /** `web`: a handler in place of the built app (tests); `null` serves the API only. */
+  options: { web?: WebHandler | null } = {},
+): Promise<RunningServer> {
   const tandem = await createTandem(config);
-  const web = await loadWeb();
+  const web = options.web !== undefined ? options.web : await loadWeb();
   if (!web) tandem.log.warn('web app not built (run `npm run build`); serving the API only');
   const app = createApp(tandem, { upgradeWebSocket, web });
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.bodyBytes });

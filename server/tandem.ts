@@ -26,6 +26,7 @@ import { refreshFacts } from './kpi/kpi-facts.ts';
 import { warmRollups } from './kpi/kpi-rollups.ts';
 import { backgroundLoop } from './background-loop.ts';
 import { compactTranscriptIndex, refreshTranscriptIndex } from './qa/transcript-index.ts';
+import { createTandemMetrics, type TandemMetrics } from './metrics/tandem-metrics.ts';
 
 export type Tandem = {
   config: Config;
@@ -63,6 +64,8 @@ export type Tandem = {
   scorecards: Scorecards;
   /** Blind calibration sessions over those evaluations. */
   calibrations: Calibrations;
+  /** Counters, histograms and gauges served on /metrics. */
+  metrics: TandemMetrics;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -105,6 +108,8 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
 
 export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
   const now = config.clock ?? Date.now;
+  const startedAt = Date.now();
+  const metrics = createTandemMetrics();
   const db = await openDatabase(config.dbPath);
   await migrate(db);
   const settingsStore = new KpiSettingsStore(db, { ...config.kpi, timeZone: config.timeZone });
@@ -128,6 +133,10 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     onCommitted: (events) => {
       engine.apply(events);
       unrefreshed ||= events.length > 0;
+    },
+    onFlushed: ({ seconds, ok }) => {
+      metrics.ingestCommit.observe(seconds);
+      if (!ok) metrics.ingestCommitFailures.inc();
     },
   });
   const recovered = await store.recover();
@@ -176,6 +185,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
   const hub = new LiveHub(engine, { now });
   hub.start();
+  metrics.watch({ hub, db, startedAt });
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
   await auth.init();
   const redaction = await new RedactionSettings(db, auth.audit).load();
@@ -192,7 +202,14 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     log,
     db,
     store,
-    ingest: new Ingest(store, { redaction: () => redaction.kinds }),
+    ingest: new Ingest(store, {
+      redaction: () => redaction.kinds,
+      onAck: (via, ack) => {
+        if (ack.accepted) metrics.ingestEvents.inc({ via, outcome: 'accepted' }, ack.accepted);
+        if (ack.duplicates) metrics.ingestEvents.inc({ via, outcome: 'duplicate' }, ack.duplicates);
+        if (ack.rejected.length) metrics.ingestEvents.inc({ via, outcome: 'rejected' }, ack.rejected.length);
+      },
+    }),
     redaction,
     costs,
     get engine() {
@@ -223,9 +240,11 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     boards: new Boards(db, auth.audit),
     scorecards,
     calibrations,
-    startedAt: Date.now(),
+    metrics,
+    startedAt,
     async close() {
       clearInterval(pruner);
+      metrics.stop();
       await follower.stop();
       await warmer.stop();
       await indexer.stop();

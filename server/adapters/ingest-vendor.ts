@@ -53,6 +53,7 @@ export async function ingestVendorRecords(
     const res = await ingest.ingestParsed(
       chunk.map((m) => ({ ok: true, value: m.event })),
       options.permit,
+      adapter.platform,
     );
     ack.accepted += res.accepted;
     ack.duplicates += res.duplicates;

@@ -63,6 +63,8 @@ export const SKIPPED_TABLES = [
   'transcript_terms', // before migration 010
   'qa_contacts',
   'qa_contacts_state',
+  // The health check's own row (server/health/write-probe.ts), made on first use outside the migrations.
+  'health_probe',
 ] as const;
 
 const FORMAT = 'tandem-backup';

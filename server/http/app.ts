@@ -10,6 +10,7 @@ import { errorBody, HttpError, NotFound, TooManyRequests } from './errors.ts';
 import { allow } from './middleware/allow.ts';
 import { bodyLimits } from './middleware/body-limits.ts';
 import { authenticate, BASIC_KEY_PATHS } from './middleware/authenticate.ts';
+import { requestTelemetry } from './middleware/request-telemetry.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -21,6 +22,7 @@ import { ingestAdapterRoutes } from './routes/ingest-adapters.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { staffingRoutes } from './routes/staffing.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { qaSettingsRoutes } from './routes/qa-settings.ts';
@@ -41,6 +43,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   const origins = t.config.publicUrl ? [new URL(t.config.publicUrl).origin] : [];
   const app = new Hono<AppEnv>();
 
+  app.use('*', requestTelemetry(t.metrics.httpRequests, t.log));
   app.use('*', authenticate({ auth: t.auth, trustProxy: t.config.trustProxy }));
   app.use('*', securityHeaders());
   app.use('/api/*', sameOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }));
@@ -61,6 +64,7 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', qaRoutes(t));
   app.route('/', scorecardRoutes(t));
   app.route('/', metaRoutes(t));
+  app.route('/', metricsRoutes(t));
   app.all('/api/*', allow('public'), () => {
     throw new NotFound('no such API endpoint; see docs/events.md and /api/schema');
   });

@@ -29,6 +29,8 @@ export type EventStoreOptions = {
   flushDelayMs?: number;
   /** Called after every commit with the newly stored events, in commit order. */
   onCommitted?: (events: StoredEvent[]) => void;
+  /** Told how long each group commit took, and whether it failed (for the metrics). */
+  onFlushed?: (flush: { rows: number; seconds: number; ok: boolean }) => void;
 };
 
 export function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
@@ -59,11 +61,13 @@ export class EventStore {
   #flushing: Promise<void> | null = null;
   #delay: number;
   #onCommitted?: (events: StoredEvent[]) => void;
+  #onFlushed: EventStoreOptions['onFlushed'];
 
   constructor(db: Database, options: EventStoreOptions = {}) {
     this.#db = db;
     this.#delay = options.flushDelayMs ?? 2;
     this.#onCommitted = options.onCommitted;
+    this.#onFlushed = options.onFlushed;
   }
 
   /** Re-inserts rows left in the incoming table by a crash mid-flush (none were acknowledged). */
@@ -113,8 +117,12 @@ export class EventStore {
         rows.push(rowOf(se, now));
       }
     }
+    const started = performance.now();
+    const flushed = (ok: boolean) =>
+      this.#onFlushed?.({ rows: rows.length, seconds: (performance.now() - started) / 1000, ok });
     try {
       const insertedIds = await this.#insert(rows);
+      flushed(true);
       const committed: StoredEvent[] = [];
       for (const p of batch) {
         const inserted: StoredEvent[] = [];
@@ -126,6 +134,7 @@ export class EventStore {
       }
       this.#onCommitted?.(committed);
     } catch (err) {
+      flushed(false);
       for (const p of batch) p.reject(err);
     }
   }

@@ -15,26 +15,42 @@ type Rejection = IngestAck['rejected'][number];
 /** Decides whether the sender may send this (valid) event; returns the reasons when it may not. */
 export type EventPermit = (event: TandemEvent) => FieldError[] | null;
 
+/** How a batch arrived, for the metrics: `http`, `websocket`, an adapter's platform, `qa-import`, `demo`. */
+export type IngestVia = string;
+
+export type IngestOptions = {
+  now?: () => number;
+  redaction?: () => readonly RedactionKind[];
+  /** Told of every acknowledged batch (the metrics count events by source and outcome). */
+  onAck?: (via: IngestVia, ack: IngestAck) => void;
+};
+
 export class Ingest {
   #store: EventStore;
   #now: () => number;
   #redaction: () => readonly RedactionKind[];
+  #onAck: IngestOptions['onAck'];
   /**
    * @param options.redaction the kinds of personal data taken out of transcript text before it is
    *   stored (every kind by default); asked per batch, so a change of rules applies to the next one.
    */
-  constructor(store: EventStore, options: { now?: () => number; redaction?: () => readonly RedactionKind[] } = {}) {
+  constructor(store: EventStore, options: IngestOptions = {}) {
     this.#store = store;
+    this.#onAck = options.onAck;
     this.#now = options.now ?? Date.now;
     this.#redaction = options.redaction ?? (() => REDACTION_KINDS);
   }
 
   /** Validates and stores raw values (already parsed JSON). Resolves after the commit. */
-  async ingest(values: readonly unknown[]): Promise<IngestAck> {
-    return this.ingestParsed(values.map((value) => ({ ok: true, value })));
+  async ingest(values: readonly unknown[], via: IngestVia = 'other'): Promise<IngestAck> {
+    return this.ingestParsed(
+      values.map((value) => ({ ok: true, value })),
+      undefined,
+      via,
+    );
   }
 
-  async ingestParsed(items: readonly ParsedItem[], permit?: EventPermit): Promise<IngestAck> {
+  async ingestParsed(items: readonly ParsedItem[], permit?: EventPermit, via: IngestVia = 'other'): Promise<IngestAck> {
     const valid: StoredEvent[] = [];
     const rejected: Rejection[] = [];
     const now = this.#now();
@@ -67,12 +83,15 @@ export class Ingest {
       }
       valid.push({ ...check.value, event, json });
     });
+    let ack: IngestAck;
     try {
       const result = await this.#store.store(valid);
-      return { accepted: result.inserted.length, duplicates: result.duplicates, rejected };
+      ack = { accepted: result.inserted.length, duplicates: result.duplicates, rejected };
     } catch (err) {
       throw new Unavailable(`events were not stored, retry later: ${(err as Error).message}`);
     }
+    this.#onAck?.(via, ack);
+    return ack;
   }
 }
 

@@ -131,6 +131,7 @@ describe('LiveHub', () => {
     }
     expect(fast.sent.filter((m) => m.type === 'delta')).toHaveLength(5);
     expect(slow.sent).toHaveLength(1);
+    expect(hub.stats).toEqual({ updatesSkipped: 5, slowDisconnects: 0, refused: 0 });
     slow.bufferedAmount = 0;
     enter('q');
     advance(100);
@@ -152,6 +153,7 @@ describe('LiveHub', () => {
     }
     expect(stuck.closed?.code).toBe(1008);
     expect(hub.clientCount).toBe(0);
+    expect(hub.stats.slowDisconnects).toBe(1);
   });
 
   it('refuses clients past the limit', () => {
@@ -161,5 +163,6 @@ describe('LiveHub', () => {
     const extra = new FakeSocket();
     expect(hub.connect(extra)).toBeNull();
     expect(extra.closed?.code).toBe(1013);
+    expect(hub.stats.refused).toBe(1);
   });
 });

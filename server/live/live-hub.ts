@@ -46,8 +46,12 @@ export type LiveHubOptions = {
   now?: () => number;
 };
 
+/** What the hub did to protect itself from slow or too many clients, since it started (for /metrics). */
+export type LiveHubStats = { updatesSkipped: number; slowDisconnects: number; refused: number };
+
 export class LiveHub {
   #engine: LiveEngine;
+  #stats: LiveHubStats = { updatesSkipped: 0, slowDisconnects: 0, refused: 0 };
   #channels = new Map<string, Channel>();
   #timer: NodeJS.Timeout | null = null;
   #opts: Required<LiveHubOptions>;
@@ -69,6 +73,10 @@ export class LiveHub {
     let n = 0;
     for (const ch of this.#channels.values()) n += ch.clients.size;
     return n;
+  }
+
+  get stats(): Readonly<LiveHubStats> {
+    return this.#stats;
   }
 
   start(): void {
@@ -133,6 +141,7 @@ export class LiveHub {
   /** Registers a socket; returns a handle to deliver its messages and to remove it. */
   connect(socket: LiveSocket, scope: LiveScope | null = null): { resync(): void; disconnect(): void } | null {
     if (this.clientCount >= this.#opts.maxClients) {
+      this.#stats.refused++;
       socket.close(1013, 'too many live clients, try again later');
       return null;
     }
@@ -194,7 +203,9 @@ export class LiveHub {
       if (client.socket.bufferedAmount > this.#opts.softLimitBytes) {
         client.blockedSince ??= now;
         client.needsSnapshot = true;
+        this.#stats.updatesSkipped++;
         if (now - client.blockedSince > this.#opts.blockedTimeoutMs) {
+          this.#stats.slowDisconnects++;
           ch.clients.delete(client);
           client.socket.close(1008, 'client too slow to receive live updates');
         }

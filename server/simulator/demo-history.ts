@@ -69,7 +69,7 @@ export async function writeHistory(
     }
     // In time order, as a platform would send them.
     ready.sort((a, b) => Number(a.at) - Number(b.at));
-    for (let i = 0; i < ready.length; i += 5000) await t.ingest.ingest(ready.slice(i, i + 5000));
+    for (let i = 0; i < ready.length; i += 5000) await t.ingest.ingest(ready.slice(i, i + 5000), 'demo');
     written += ready.length;
     // Let the server answer between batches.
     await new Promise((resolve) => setImmediate(resolve));

@@ -36,7 +36,7 @@ export async function startDemo(t: Tandem, config: Config): Promise<{ stop(): vo
 
   await closeLeftovers(t, run);
   const send = async (events: TandemEvent[]) => {
-    for (let i = 0; i < events.length; i += 5000) await t.ingest.ingest(events.slice(i, i + 5000));
+    for (let i = 0; i < events.length; i += 5000) await t.ingest.ingest(events.slice(i, i + 5000), 'demo');
   };
   if (backfill) await send(sim.advance(now));
   t.log.info({ run, backfilled: backfill }, 'demo traffic running (TANDEM_DEMO=0 turns it off)');
@@ -90,5 +90,5 @@ async function closeLeftovers(t: Tandem, run: string): Promise<void> {
     events.push({ id: `${run}-close-q-${contactId}`, type: 'queue.left', at, contactId, queue, outcome: 'abandoned' });
     events.push({ id: `${run}-close-${contactId}`, type: 'contact.ended', at, contactId, endedBy: 'system' });
   }
-  if (events.length) await t.ingest.ingest(events);
+  if (events.length) await t.ingest.ingest(events, 'demo');
 }

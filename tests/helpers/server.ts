@@ -62,8 +62,11 @@ export type TestServer = RunningServer & {
   get(path: string): Promise<Response>;
 };
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const running = await startServer(testConfig(overrides));
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: Parameters<typeof startServer>[1] = {},
+): Promise<TestServer> {
+  const running = await startServer(testConfig(overrides), options);
   const key = await ingestKey(running.tandem);
   const { cookie } = await signedIn(running.tandem, ['admin']);
   return Object.assign(running, {

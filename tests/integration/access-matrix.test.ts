@@ -153,6 +153,8 @@ const MATRIX: Record<string, Entry> = {
   'PUT /api/settings/costs': { allow: ADMIN, probes: [{ path: '/api/settings/costs', body: { currency: 'x' } }] },
   'GET /api/health': { allow: EVERYONE, probes: [{ path: '/api/health' }] },
   'GET /api/schema': { allow: EVERYONE, probes: [{ path: '/api/schema' }] },
+  // Prometheus reads it with TANDEM_METRICS_TOKEN (tests/integration/metrics.test.ts); of the callers here, admins.
+  'GET /metrics': { allow: ADMIN, probes: [{ path: '/metrics' }] },
   'GET /api/display': { allow: EVERYONE, probes: [{ path: '/api/display' }] },
   'GET /d/:token': { allow: EVERYONE, probes: [{ path: '/d/notatoken' }] },
   // Middleware and the catch-alls: unknown API paths are a 404 for anyone.

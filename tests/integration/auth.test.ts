@@ -179,8 +179,8 @@ describe('sign-in and sessions over HTTP', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    // Anonymous callers learn only that the server is up.
-    expect(Object.keys(await res.json()).sort()).toEqual(['status', 'version']);
+    // Anonymous callers learn only whether the server is up and which parts are degraded.
+    expect(Object.keys(await res.json()).sort()).toEqual(['degraded', 'status', 'version']);
   });
 
   it('records admin actions in an append-only chain that shows tampering', async () => {

@@ -28,7 +28,7 @@ export function eventRoutes(
 
   app.post('/api/events', allow('events:write'), async (c) => {
     const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
-    const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal));
+    const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal), 'http');
     return c.json(ack, 202);
   });
 
@@ -95,7 +95,7 @@ async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermi
     } else {
       items = parsed === undefined ? parseEventsBody(data) : itemsOf(parsed);
     }
-    const ack = await t.ingest.ingestParsed(items, permit);
+    const ack = await t.ingest.ingestParsed(items, permit, 'websocket');
     return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };
   } catch (err) {
     if (err instanceof HttpError)

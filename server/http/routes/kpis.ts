@@ -134,19 +134,18 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
     let counters;
     if (split) {
       // The interval engine's split, over one interval: the whole range.
-      const rows = await kpiIntervals(
-        t.db,
-        { from, to, interval: 'range', by: split.by, timeZone: t.timeZone, queues, channel: q.channel, open },
-        settings,
-        now,
+      const rows = await t.metrics.queries.time({ query: 'kpis' }, () =>
+        kpiIntervals(
+          t.db,
+          { from, to, interval: 'range', by: split.by, timeZone: t.timeZone, queues, channel: q.channel, open },
+          settings,
+          now,
+        ),
       );
       counters = rows.find((r) => r.key === split.key)?.counters ?? emptyCounters();
     } else {
-      counters = await kpiCounters(
-        t.db,
-        { from, to, queues, channel: q.channel, open, timeZone: t.timeZone },
-        settings,
-        now,
+      counters = await t.metrics.queries.time({ query: 'kpis' }, () =>
+        kpiCounters(t.db, { from, to, queues, channel: q.channel, open, timeZone: t.timeZone }, settings, now),
       );
     }
     return c.json({
@@ -178,11 +177,13 @@ export function kpiRoutes(t: Tandem): Hono<AppEnv> {
         { path: 'interval', message: `gives more than ${MAX_BUCKETS} intervals for this range: use a longer one` },
       ]);
     }
-    const rows = await kpiIntervals(
-      t.db,
-      { from, to, interval: q.interval, by: q.by, timeZone: t.timeZone, queues, channel: q.channel, open },
-      settings,
-      now,
+    const rows = await t.metrics.queries.time({ query: 'kpi_intervals' }, () =>
+      kpiIntervals(
+        t.db,
+        { from, to, interval: q.interval, by: q.by, timeZone: t.timeZone, queues, channel: q.channel, open },
+        settings,
+        now,
+      ),
     );
     const spans = open ?? openSpans(from, to, applied.businessHours, t.timeZone);
     return c.json({

@@ -154,7 +154,7 @@ export function qaRoutes(t: Tandem): Hono<AppEnv> {
         built.errors,
       );
     }
-    const ack = await t.ingest.ingest(built.events);
+    const ack = await t.ingest.ingest(built.events, 'qa-import');
     const result: ConversationImportResult = {
       conversations: file.conversations.length,
       segments: ack.accepted,

@@ -20,16 +20,18 @@ export function summaryRoutes(t: Tandem): Hono<AppEnv> {
     const q = queryOf(c, summaryQuery);
     // A scoped reader sees only their queues, as on /api/kpis.
     const allowed = t.hub.visibleQueues(scopeOf(c.get('principal')));
-    return executiveSummary(
-      {
-        db: t.db,
-        timeZone: t.timeZone,
-        settings: toKpiSettings(t.kpiSettings),
-        costs: t.costs.settings,
-        queues: allowed ? [...allowed].sort() : null,
-        now: t.config.clock?.() ?? Date.now(),
-      },
-      q,
+    return t.metrics.queries.time({ query: 'summary' }, () =>
+      executiveSummary(
+        {
+          db: t.db,
+          timeZone: t.timeZone,
+          settings: toKpiSettings(t.kpiSettings),
+          costs: t.costs.settings,
+          queues: allowed ? [...allowed].sort() : null,
+          now: t.config.clock?.() ?? Date.now(),
+        },
+        q,
+      ),
     );
   };
 

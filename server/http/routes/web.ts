@@ -12,6 +12,7 @@ import type { AppEnv } from '../env.ts';
 import { allow, permits, type Policy } from '../middleware/allow.ts';
 import { DISPLAY_COOKIE } from '../middleware/authenticate.ts';
 import { COMMON_HEADERS } from '../middleware/security-headers.ts';
+import { guardPipedStreams } from '../guard-piped-streams.ts';
 
 /** SvelteKit's adapter-node handler (connect-style). */
 export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -66,7 +67,7 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
             path: '/',
             maxAge: DISPLAY_COOKIE_DAYS * 86_400,
           });
-    return serve(c, web, [cookie]);
+    return serve(c, t, web, [cookie]);
   });
 
   app.all('*', allow('public'), async (c) => {
@@ -79,12 +80,12 @@ export function webRoutes(t: Tandem, web: WebHandler | null): Hono<AppEnv> {
     if (isPage && !permits(policy, p)) {
       return c.redirect(`/?denied=${encodeURIComponent(c.req.path)}`, 302);
     }
-    return serve(c, web);
+    return serve(c, t, web);
   });
   return app;
 }
 
-async function serve(c: Context<AppEnv>, web: WebHandler | null, cookies: string[] = []): Promise<Response> {
+async function serve(c: Context<AppEnv>, t: Tandem, web: WebHandler | null, cookies: string[] = []): Promise<Response> {
   if (!web || !c.env?.incoming) {
     const res = c.text('Tandem API is running. The web app is not built: run `npm run build`.', 404);
     for (const cookie of cookies) res.headers.append('set-cookie', cookie);
@@ -94,6 +95,7 @@ async function serve(c: Context<AppEnv>, web: WebHandler | null, cookies: string
   for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value!);
   if (cookies.length) res.setHeader('set-cookie', cookies);
   if (c.get('secure')) res.setHeader('strict-transport-security', 'max-age=31536000');
+  guardPipedStreams(res, t.log, c.req.path);
   await new Promise<void>((resolve) => {
     res.once('close', resolve);
     res.once('finish', resolve);
