@@ -17,6 +17,7 @@ const envSchema = z.object({
   TANDEM_DEMO: flag.default(true),
   TANDEM_DEMO_RATE: z.coerce.number().min(0.1).max(10_000).default(8),
   TANDEM_DEMO_SEED: z.coerce.number().int().optional(),
+  TANDEM_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(400).default(35),
   TANDEM_TZ: z
     .string()
     .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC')
@@ -34,6 +35,7 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://wall.example.com' })
     .optional(),
   TANDEM_SHORT_ABANDON_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_KPI_SETTINGS.shortAbandonSeconds),
+  TANDEM_TWILIO_AUTH_TOKEN: z.string().min(8, 'must be the Twilio account auth token').optional(),
 });
 
 export type Config = {
@@ -42,6 +44,8 @@ export type Config = {
   dbPath: string;
   demo: boolean;
   demoRate: number;
+  /** Days of quieter past traffic the demo writes into an empty database, for history and the summary. */
+  demoHistoryDays: number;
   demoSeed: number | undefined;
   timeZone: string;
   logLevel: string;
@@ -52,6 +56,8 @@ export type Config = {
   trustProxy: boolean;
   /** The address people use to reach Tandem, for printed links and the same-origin check. */
   publicUrl: string | null;
+  /** Twilio auth token: when set, every Twilio TaskRouter callback must carry a valid X-Twilio-Signature. */
+  twilioAuthToken: string | null;
   /**
    * The server's clock for live state (snapshots, "today", pruning). Not from the environment: tests
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: e.TANDEM_DB,
     demo: e.TANDEM_DEMO,
     demoRate: e.TANDEM_DEMO_RATE,
+    demoHistoryDays: e.TANDEM_DEMO_HISTORY_DAYS,
     demoSeed: e.TANDEM_DEMO_SEED,
     timeZone: e.TANDEM_TZ,
     logLevel: e.TANDEM_LOG_LEVEL,
@@ -83,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionLifetimeMs: e.TANDEM_SESSION_HOURS * 3_600_000,
     trustProxy: e.TANDEM_TRUST_PROXY,
     publicUrl: e.TANDEM_PUBLIC_URL ?? null,
+    twilioAuthToken: e.TANDEM_TWILIO_AUTH_TOKEN ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVendorRecords, stripJsonNoise } from './vendor-json.ts';
+import { isFormBody, parseFormRecord, parseVendorRecords, stripJsonNoise } from './vendor-json.ts';
 
 describe('vendor record reading', () => {
   it('reads arrays, single objects, JSON lines and objects concatenated without separators', () => {
@@ -35,5 +35,16 @@ describe('vendor record reading', () => {
     for (const text of ['"\\', '\\u0000{', '}'.repeat(10_000), '['.repeat(10_000), '{"a":"' + 'x'.repeat(100_000)]) {
       expect(() => parseVendorRecords(text)).not.toThrow();
     }
+  });
+
+  it('reads a form-encoded body as one record of strings', () => {
+    expect(isFormBody('application/x-www-form-urlencoded; charset=UTF-8')).toBe(true);
+    expect(isFormBody('application/json')).toBe(false);
+    expect(isFormBody(undefined)).toBe(false);
+    expect(parseFormRecord('EventType=task.created&TaskAttributes=%7B%22a%22%3A1%7D&Name=a+b&__proto__=x')).toEqual([
+      { ok: true, value: { EventType: 'task.created', TaskAttributes: '{"a":1}', Name: 'a b' } },
+    ]);
+    expect(parseFormRecord('')).toEqual([{ ok: false, reason: 'form body has no parameters' }]);
+    expect(() => parseFormRecord('%ZZ=%E0%A4%A&=&&')).not.toThrow();
   });
 });

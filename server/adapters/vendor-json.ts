@@ -127,3 +127,25 @@ function splitValues(text: string): ParsedRecord[] {
   junk(text.length);
   return out;
 }
+
+/** Whether a Content-Type header says the body is an HTML form (`application/x-www-form-urlencoded`). */
+export function isFormBody(contentType: string | undefined): boolean {
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** The parameters of a form-encoded body, in order (`+` is a space, percent escapes decoded). Never throws. */
+export function formParams(text: string): [string, string][] {
+  return [...new URLSearchParams(text)];
+}
+
+/**
+ * A form-encoded body as one record: each parameter a string field. A name sent twice keeps its
+ * last value; webhooks that post one event per request do not repeat names.
+ */
+export function parseFormRecord(text: string): ParsedRecord[] {
+  const params = formParams(text);
+  if (params.length === 0) return [{ ok: false, reason: 'form body has no parameters' }];
+  const value: Record<string, string> = {};
+  for (const [k, v] of params) if (k !== '__proto__') value[k] = v;
+  return [{ ok: true, value }];
+}

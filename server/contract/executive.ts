@@ -8,7 +8,7 @@ import { timeBound } from './qa.ts';
 
 export const PERIODS = ['today', 'yesterday', 'thisWeek', 'thisMonth', 'last7', 'last30', 'last90', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];
-export const COMPARISONS = ['previous', 'lastYear', 'none'] as const;
+export const COMPARISONS = ['previous', 'lastYear', 'custom', 'none'] as const;
 export type Comparison = (typeof COMPARISONS)[number];
 export const HANDLER_KEYS = ['ai', 'hybrid', 'human'] as const;
 export type HandlerKey = (typeof HANDLER_KEYS)[number];
@@ -17,8 +17,10 @@ export type HandlerKey = (typeof HANDLER_KEYS)[number];
 export const MAX_CUSTOM_DAYS = 400;
 
 /**
- * What the summary page's address and GET /api/summary share: a link is the query. `from`/`to` are
- * days in the contact center's zone (both included) and only mean something with `period=custom`.
+ * What the summary page's address and GET /api/summary share: a link is the query. `from`/`to` (with
+ * `period=custom`) and `compareFrom`/`compareTo` (with `compare=custom`) are days in the contact center's
+ * zone, both included, or instants (epoch ms): a pinned link gives all four as instants, so it shows the
+ * very same figures whenever it is opened.
  */
 export const summaryQuery = z
   .strictObject({
@@ -26,10 +28,16 @@ export const summaryQuery = z
     compare: z.enum(COMPARISONS).default('previous'),
     from: timeBound.optional(),
     to: timeBound.optional(),
+    compareFrom: timeBound.optional(),
+    compareTo: timeBound.optional(),
   })
   .refine((v) => v.period !== 'custom' || (v.from !== undefined && v.to !== undefined), {
     message: 'a custom period needs from and to',
     path: ['from'],
+  })
+  .refine((v) => v.compare !== 'custom' || (v.compareFrom !== undefined && v.compareTo !== undefined), {
+    message: 'a custom comparison needs compareFrom and compareTo',
+    path: ['compareFrom'],
   });
 export type SummaryQuery = z.output<typeof summaryQuery>;
 

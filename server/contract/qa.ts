@@ -100,6 +100,7 @@ export const contactFilters = z.strictObject({
   bot: list(text).optional(),
   botOutcome: list(z.enum(BOT_OUTCOMES)).optional(),
   reason: list(text).optional(),
+  segment: list(text).optional(),
   csatMin: num(1, 5).optional(),
   csatMax: num(1, 5).optional(),
   npsMin: num(0, 10).optional(),
@@ -130,6 +131,8 @@ export type QaContact = {
   botId: string | null;
   botOutcome: string | null;
   reason: string | null;
+  /** The customer segment its start names (e.g. vip). */
+  segment: string | null;
   intent: string | null;
   csat: number | null;
   nps: number | null;

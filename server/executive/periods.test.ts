@@ -53,7 +53,9 @@ describe('summary periods', () => {
     });
     const open = resolve({ period: 'custom', from: '2026-03-09', to: '2026-03-31' }, now, tz);
     expect(open.current.to).toBe(now);
-    expect(() => resolve({ period: 'custom', from: '2026-03-11', to: '2026-03-12' }, now, tz)).toThrow(/after from/);
+    expect(() => resolve({ period: 'custom', from: '2026-03-11', to: '2026-03-12' }, now, tz)).toThrow(
+      /after the start/,
+    );
   });
 
   it('start weeks on Monday in a zone east of UTC', () => {

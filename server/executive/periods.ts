@@ -5,6 +5,7 @@
  * today; the same period last year is the same calendar dates (29 February becomes the 28th).
  */
 import { MAX_CUSTOM_DAYS, type Comparison, type Range, type SummaryQuery } from '../contract/executive.ts';
+import type { TimeBound } from '../contract/qa.ts';
 import { BadRequest } from '../http/errors.ts';
 import { boundMs, dayStart, localDay, startOfDay } from '../time.ts';
 
@@ -75,17 +76,7 @@ export function resolvePeriod(q: SummaryQuery, now: number, tz: string): Resolve
       break;
     }
     case 'custom': {
-      const from = boundMs(q.from!, 'start', tz);
-      const to = Math.min(boundMs(q.to!, 'end', tz), now);
-      if (to <= from)
-        throw new BadRequest('invalid query: to must be after from', [
-          { path: 'to', message: 'must be after from (and before now)' },
-        ]);
-      if (to - from > MAX_CUSTOM_DAYS * DAY_MS + 3_600_000) {
-        throw new BadRequest(`invalid query: a custom period is at most ${MAX_CUSTOM_DAYS} days`, [
-          { path: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days after from` },
-        ]);
-      }
+      const { from, to } = customSpan(q.from!, q.to!, 'to', now, tz);
       current = { from, to };
       previous = { from: from - (to - from), to: from };
       // An instant a year back: the same local date and time of day.
@@ -94,13 +85,35 @@ export function resolvePeriod(q: SummaryQuery, now: number, tz: string): Resolve
       break;
     }
   }
-  const comparison: Record<Comparison, Span | null> = { previous: previous!, lastYear: lastYear!, none: null };
+  const comparison: Record<Comparison, Span | null> = {
+    previous: previous!,
+    lastYear: lastYear!,
+    custom: q.compare === 'custom' ? customSpan(q.compareFrom!, q.compareTo!, 'compareTo', now, tz) : null,
+    none: null,
+  };
   const span = current!;
   return {
     current: span,
     comparison: comparison[q.compare],
     interval: span.to - span.from <= 2 * DAY_MS + 3_600_000 ? '1h' : '1d',
   };
+}
+
+/** A range given by its bounds, no later than now and at most MAX_CUSTOM_DAYS long; `field` names its end. */
+function customSpan(fromBound: TimeBound, toBound: TimeBound, field: string, now: number, tz: string): Span {
+  const from = boundMs(fromBound, 'start', tz);
+  const to = Math.min(boundMs(toBound, 'end', tz), now);
+  if (to <= from) {
+    throw new BadRequest(`invalid query: ${field} must be after the start`, [
+      { path: field, message: 'must be after the start of its range (and that start before now)' },
+    ]);
+  }
+  if (to - from > MAX_CUSTOM_DAYS * DAY_MS + 3_600_000) {
+    throw new BadRequest(`invalid query: a custom range is at most ${MAX_CUSTOM_DAYS} days`, [
+      { path: field, message: `must be at most ${MAX_CUSTOM_DAYS} days after the start` },
+    ]);
+  }
+  return { from, to };
 }
 
 export function rangeOf(span: Span, tz: string): Range {

@@ -9,7 +9,7 @@ import type { AppEnv } from './env.ts';
 import { errorBody, HttpError, NotFound, TooManyRequests } from './errors.ts';
 import { allow } from './middleware/allow.ts';
 import { bodyLimits } from './middleware/body-limits.ts';
-import { authenticate } from './middleware/authenticate.ts';
+import { authenticate, BASIC_KEY_PATHS } from './middleware/authenticate.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -67,6 +67,10 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof HttpError) {
       if (err instanceof TooManyRequests) c.header('retry-after', String(err.retryAfterSeconds));
+      // Twilio sends a webhook URL's Basic credentials only after a 401 that asks for them.
+      if (err.status === 401 && c.req.path.startsWith(BASIC_KEY_PATHS)) {
+        c.header('www-authenticate', 'Basic realm="Tandem ingest", charset="UTF-8"');
+      }
       return c.json(errorBody(err), err.status);
     }
     t.log.error({ err, path: c.req.path }, 'unhandled error');

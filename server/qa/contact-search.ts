@@ -53,6 +53,7 @@ export function filterSql(f: ContactFilters, visibleQueues: ReadonlySet<string> 
   anyOf('c.bot_id', f.bot);
   anyOf('c.bot_outcome', f.botOutcome);
   anyOf('c.reason', f.reason);
+  anyOf('c.segment', f.segment);
   if (f.csatMin !== undefined) add('c.csat >= ?', f.csatMin);
   if (f.csatMax !== undefined) add('c.csat <= ?', f.csatMax);
   if (f.npsMin !== undefined) add('c.nps >= ?', f.npsMin);
@@ -98,6 +99,7 @@ type ContactRow = {
   bot_id: string | null;
   bot_outcome: string | null;
   reason: string | null;
+  segment: string | null;
   intent: string | null;
   csat: number | null;
   nps: number | null;
@@ -135,6 +137,7 @@ export function toContact(r: ContactRow): QaContact {
     botId: r.bot_id,
     botOutcome: r.bot_outcome,
     reason: r.reason,
+    segment: r.segment,
     intent: r.intent,
     csat: r.csat,
     nps: r.nps,

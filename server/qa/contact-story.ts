@@ -134,6 +134,7 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
   let ended: number | null = null;
   let channel: string | null = null;
   let customerId: string | null = null;
+  let segment: string | null = null;
   let bot = false;
   let botId: string | null = null;
   let answeredBy: string | null = null;
@@ -154,6 +155,7 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
           started = atMs;
           channel = e.channel;
           customerId = e.customerId ?? null;
+          segment = e.segment ?? null;
         }
         break;
       case 'contact.ended':
@@ -223,6 +225,7 @@ export function summarize(contactId: string, events: readonly ContactEvent[]): C
     botId,
     botOutcome,
     reason,
+    segment,
     intent,
     csat,
     nps,

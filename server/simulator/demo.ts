@@ -1,13 +1,15 @@
 /**
  * Built-in demo traffic: the simulator, run against the wall clock, feeding the same ingest path
  * as any producer. On start it backfills the last 90 minutes (when the database has no recent
- * events) so a newcomer sees a full wallboard at once, and closes contacts an earlier demo run
- * left waiting.
+ * events) so a newcomer sees a full wallboard at once, writes a few weeks of quieter past traffic
+ * into an empty database in the background (demo-history.ts), and closes contacts an earlier demo
+ * run left waiting.
  */
 import type { Config } from '../config.ts';
 import type { TandemEvent } from '../contract/events.ts';
 import type { Tandem } from '../tandem.ts';
 import { MINUTE, zoneOffsetMs } from '../time.ts';
+import { wantsHistory, writeHistory } from './demo-history.ts';
 import { Simulator } from './simulator.ts';
 
 const BACKFILL_MS = 90 * MINUTE;
@@ -39,6 +41,28 @@ export async function startDemo(t: Tandem, config: Config): Promise<{ stop(): vo
   if (backfill) await send(sim.advance(now));
   t.log.info({ run, backfilled: backfill }, 'demo traffic running (TANDEM_DEMO=0 turns it off)');
 
+  let stopped = false;
+  if (config.demoHistoryDays > 0 && (await wantsHistory(t, now))) {
+    const t0 = performance.now();
+    void writeHistory(
+      t,
+      config,
+      run,
+      now - BACKFILL_MS,
+      (ms) => localHour(ms, config.timeZone),
+      () => stopped,
+    )
+      .then((events) =>
+        t.log.info(
+          { events, days: config.demoHistoryDays, seconds: Math.round((performance.now() - t0) / 1000) },
+          'demo history written (TANDEM_DEMO_HISTORY_DAYS=0 turns it off)',
+        ),
+      )
+      .catch((err: unknown) => {
+        if (!stopped) t.log.warn({ err }, 'demo history not written');
+      });
+  }
+
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
@@ -49,7 +73,12 @@ export async function startDemo(t: Tandem, config: Config): Promise<{ stop(): vo
         busy = false;
       });
   }, STEP_MS);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Ends contacts of earlier demo runs that are still waiting, so they do not wait forever. */

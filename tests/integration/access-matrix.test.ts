@@ -49,6 +49,7 @@ const LIVE: Caller[] = ['admin', 'supervisor', 'scopedSupervisor', 'display'];
 const KPI: Caller[] = ['admin', 'supervisor', 'scopedSupervisor', 'executive'];
 const ADMIN: Caller[] = ['admin'];
 const QA: Caller[] = ['admin', 'qa'];
+const SUMMARY: Caller[] = ['admin', 'executive'];
 
 type Probe = { path: string; body?: unknown; ws?: boolean };
 type Entry = { allow: Caller[]; probes: Probe[] };
@@ -87,6 +88,7 @@ const MATRIX: Record<string, Entry> = {
     probes: [
       { path: '/api/ingest/amazon-connect', body: [] },
       { path: '/api/ingest/genesys-cloud', body: [] },
+      { path: '/api/ingest/twilio-taskrouter', body: [] },
     ],
   },
   'GET /api/live': { allow: LIVE, probes: [{ path: '/api/live' }] },
@@ -142,6 +144,12 @@ const MATRIX: Record<string, Entry> = {
     allow: ADMIN,
     probes: [{ path: '/api/settings/redaction', body: { kinds: ['NOPE'] } }],
   },
+  'GET /api/summary': { allow: SUMMARY, probes: [{ path: '/api/summary?period=yesterday' }] },
+  // Exports need the export capability as well as the summary: the same callers today.
+  'GET /api/summary.csv': { allow: SUMMARY, probes: [{ path: '/api/summary.csv?period=yesterday' }] },
+  'GET /api/summary.parquet': { allow: SUMMARY, probes: [{ path: '/api/summary.parquet?period=yesterday' }] },
+  'GET /api/settings/costs': { allow: SUMMARY, probes: [{ path: '/api/settings/costs' }] },
+  'PUT /api/settings/costs': { allow: ADMIN, probes: [{ path: '/api/settings/costs', body: { currency: 'x' } }] },
   'GET /api/health': { allow: EVERYONE, probes: [{ path: '/api/health' }] },
   'GET /api/schema': { allow: EVERYONE, probes: [{ path: '/api/schema' }] },
   'GET /api/display': { allow: EVERYONE, probes: [{ path: '/api/display' }] },
@@ -161,6 +169,7 @@ const PAGES: Record<string, Caller[]> = {
   '/wall': LIVE,
   '/admin': ADMIN,
   '/qa': QA,
+  '/summary': SUMMARY,
 };
 
 const ROUTES_DIR = fileURLToPath(new URL('../../web/src/routes', import.meta.url));

@@ -5,19 +5,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterFor, PLATFORMS } from '../../server/adapters/registry.ts';
-import { parseVendorRecords } from '../../server/adapters/vendor-json.ts';
+import { adapterFor, PLATFORMS, readRecords } from '../../server/adapters/registry.ts';
 import { checkEvent } from '../../server/contract/events.ts';
 import { createApp } from '../../server/http/app.ts';
 import { Random } from '../../server/simulator/random.ts';
 import { createTandem, type Tandem } from '../../server/tandem.ts';
 import { ingestKey, tempDbPath, testConfig } from '../helpers/server.ts';
 
-const dir = (platform: string) => new URL(`../fixtures/vendors/${platform}/`, import.meta.url);
-const samples = (platform: string) =>
-  readdirSync(dir(platform))
-    .filter((f) => /\.jsonl?$/.test(f))
-    .map((f) => readFileSync(new URL(f, dir(platform)), 'utf8'));
+/** Where a platform's samples are: its own folder, or its family's (both Asterisk feeds share `asterisk/`). */
+const FIXTURES: Record<string, { folder: string; files: RegExp }> = {
+  'asterisk-queue-log': { folder: 'asterisk', files: /^queue-log.*\.log$/ },
+  'asterisk-ami': { folder: 'asterisk', files: /^ami.*\.txt$/ },
+};
+const samples = (platform: string) => {
+  const { folder, files } = FIXTURES[platform] ?? { folder: platform, files: /\.jsonl?$/ };
+  const dir = new URL(`../fixtures/vendors/${folder}/`, import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => files.test(f))
+    .map((f) => readFileSync(new URL(f, dir), 'utf8'));
+};
 
 const WEIRD: unknown[] = [null, -1, 1e308, '', 'x'.repeat(300), '2026-02-30T25:00:00Z', [], {}, true, { __proto__: 1 }];
 
@@ -58,9 +64,9 @@ describe('adapters under hostile input', () => {
       let issues = 0;
       for (let round = 0; round < 300; round++) {
         const text = rnd.pick(texts);
-        const parsed = parseVendorRecords(text);
+        const parsed = readRecords(adapter, text);
         const input = rnd.chance(0.5)
-          ? parseVendorRecords(mutateText(text, rnd))
+          ? readRecords(adapter, mutateText(text, rnd))
           : parsed.map((p) => (p.ok ? { ok: true as const, value: mutateValue(p.value, rnd) } : p));
         const records = input.flatMap((p, index) => (p.ok ? [{ index, value: p.value }] : []));
         const out = adapter.map(records, Date.UTC(2026, 10, 24));
@@ -108,6 +114,31 @@ describe('hostile bodies over HTTP', () => {
         const res = await app.request(`/api/ingest/${platform}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body,
+        });
+        const label = `${platform} ${body.slice(0, 40)} -> ${res.status}`;
+        expect([202, 400, 413], label).toContain(res.status);
+        expect(await res.json(), label).toBeTypeOf('object');
+      }
+    }
+  });
+
+  it('answers hostile form bodies for platforms that take forms, never a 500', async () => {
+    const forms = [
+      '=',
+      '&&&',
+      'EventType=%ZZ%',
+      'EventType=task.created&TaskSid=' + 'x'.repeat(100_000),
+      'EventType=task.created&TimestampMs=1e400&TaskSid=WT1',
+      'TaskAttributes=%7B%7B&EventType=task.created&TimestampMs=1795510800000&TaskSid=WT1',
+      '__proto__=1&constructor=2&EventType=worker.activity.update&WorkerSid=WK1&WorkerActivityName=&Timestamp=1795510800',
+      Array.from({ length: 20_000 }, (_, i) => `P${i}=${i}`).join('&'),
+    ];
+    for (const platform of PLATFORMS.filter((p) => adapterFor(p)!.formBodies)) {
+      for (const body of forms) {
+        const res = await app.request(`/api/ingest/${platform}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' },
           body,
         });
         const label = `${platform} ${body.slice(0, 40)} -> ${res.status}`;

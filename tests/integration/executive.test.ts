@@ -92,6 +92,14 @@ describe('executive summary', () => {
     expect(s.current.trend).toHaveLength(7);
     for (const d of s.current.trend) same(d, await kpis(Date.parse(d.start), Date.parse(d.end)), d.start);
     expect(s.current.trend.reduce((n, d) => n + d.counters.contacts, 0)).toBe(s.current.totals.counters.contacts);
+    // A segment's figure drills into the QA search: the same contacts, counted there by their start too.
+    for (const h of ['ai', 'hybrid', 'human'] as const) {
+      const list = await json<{ total: number }>(
+        admin,
+        `/api/qa/contacts?from=${s.current.range.firstDay}&to=${s.current.range.lastDay}&segment=vip&handler=${h}`,
+      );
+      expect(list.total, `vip ${h} in QA`).toBe(vip.handlers[h].counters.contacts);
+    }
     // The handler split adds up to the contacts, and so do the segments.
     const byHandler = s.current.byHandler;
     expect(
@@ -131,6 +139,16 @@ describe('executive summary', () => {
     expect(month.current.range.firstDay).toBe('2026-11-01');
     expect(month.comparison!.range.firstDay).toBe('2026-10-01');
     expect(month.comparison!.range.toMs - month.comparison!.range.fromMs).toBe(NOW - month.current.range.fromMs);
+
+    // A pinned link: both ranges as instants give the very same figures as the view it was taken from.
+    const r = today.current.range;
+    const pinned = await summary(
+      `period=custom&from=${r.fromMs}&to=${r.toMs}&compare=custom&compareFrom=${y.fromMs}&compareTo=${y.toMs}`,
+    );
+    expect(pinned.current.totals).toEqual(today.current.totals);
+    expect(pinned.comparison!.totals).toEqual(today.comparison!.totals);
+    expect(pinned.current.trend).toEqual(today.current.trend);
+    expect(pinned.findings).toEqual(today.findings);
 
     const custom = await summary('period=custom&from=2026-11-10&to=2026-11-12&compare=none');
     expect([custom.current.range.firstDay, custom.current.range.lastDay]).toEqual(['2026-11-10', '2026-11-12']);
@@ -218,6 +236,7 @@ describe('executive summary', () => {
     expect(await bad('period=fortnight')).toEqual(['period']);
     expect(await bad('period=custom&from=2026-11-01')).toEqual(['from']);
     expect(await bad('period=custom&from=2026-11-10&to=2026-11-01')).toEqual(['to']);
+    expect(await bad('compare=custom&compareFrom=2026-11-01')).toEqual(['compareFrom']);
     expect(await bad('period=custom&from=2024-01-01&to=2026-11-01')).toEqual(['to']);
     expect(await bad('compare=sometime')).toEqual(['compare']);
     expect(await bad('period=last7&colour=red')).toEqual(['(body)']);

@@ -1,6 +1,7 @@
 /**
- * Resolves who is asking, once per request: a Bearer ingest key, else the session cookie, else a
- * display link's cookie. It never rejects; `allow()` on each route decides.
+ * Resolves who is asking, once per request: a Bearer ingest key (or, on the vendor feed paths only, an
+ * ingest key as the Basic password), else the session cookie, else a display link's cookie. It never
+ * rejects; `allow()` on each route decides.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -36,6 +37,27 @@ export function clientAddress(
   return forwarded || c.env?.incoming?.socket?.remoteAddress || 'unknown';
 }
 
+/** Paths where an ingest key may come as a Basic password: vendor webhooks that cannot send Bearer. */
+export const BASIC_KEY_PATHS = '/api/ingest/';
+
+/**
+ * The ingest key in `Authorization`: Bearer anywhere; Basic (any user name, the key as password) only
+ * under /api/ingest/. Twilio can only put credentials in the webhook URL, which it sends as Basic.
+ * Elsewhere Basic is ignored, so credentials a browser cached for a feed URL act on nothing else.
+ */
+export function presentedKey(authorization: string | undefined, path: string): string | undefined {
+  const header = authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (bearer) return bearer;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
+  if (!basic || !path.startsWith(BASIC_KEY_PATHS)) return undefined;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon === -1 ? '' : decoded.slice(colon + 1);
+  // An empty password is not an attempt at a key: leave it to 401 "an ingest key is required".
+  return password === '' ? undefined : password;
+}
+
 export function authenticate({ auth, trustProxy }: AuthenticateOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('clientIp', clientAddress(c, trustProxy));
@@ -47,9 +69,9 @@ export function authenticate({ auth, trustProxy }: AuthenticateOptions): Middlew
     // The app's built files are public and fetched by the dozen per page: no session look-up for them.
     if (c.req.path.startsWith('/_app/')) return next();
 
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (bearer) {
-      const key = await auth.principalFromKey(bearer);
+    const presented = presentedKey(c.req.header('authorization'), c.req.path);
+    if (presented) {
+      const key = await auth.principalFromKey(presented);
       if (key && key !== 'revoked') {
         c.set('principal', key);
         c.set('authVia', 'key');

@@ -1,11 +1,19 @@
 /**
  * CSRF defence for the API: a state-changing request that a browser could send on its own (cookie
- * auth, or none yet, as for login) must come from our own origin. Bearer-key requests are exempt:
- * browsers never attach those by themselves.
+ * auth, or none yet, as for login) must come from our own origin. Requests that presented an ingest
+ * key are exempt: authenticate() then never looked at cookies. An Authorization header as such is
+ * not enough: browsers attach cached Basic credentials by themselves.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Forbidden } from '../errors.ts';
+import { BASIC_KEY_PATHS } from './authenticate.ts';
+
+/** The principal (or the failure) came from a key, so no cookie was consulted. */
+function presentedAKey(c: Context<AppEnv>): boolean {
+  const failure = c.get('authFailure');
+  return c.get('authVia') === 'key' || failure === 'invalid_key' || failure === 'revoked_key';
+}
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -34,8 +42,10 @@ export function isOwnOrigin(
 
 export function sameOrigin(options: SameOriginOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    // Any Authorization header, valid or not, was set by a program, not attached by a browser.
-    if (SAFE.has(c.req.method) || c.req.header('authorization') !== undefined) return next();
+    if (SAFE.has(c.req.method) || presentedAKey(c)) return next();
+    // A vendor webhook's first try carries no credentials and no Origin (Twilio waits for the 401
+    // before sending Basic). Without a cookie principal nothing there can act: allow() answers 401.
+    if (c.req.path.startsWith(BASIC_KEY_PATHS) && c.get('authVia') === 'none') return next();
     const origin = c.req.header('origin');
     const fetchSite = c.req.header('sec-fetch-site');
     if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') {

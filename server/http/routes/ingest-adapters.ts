@@ -1,19 +1,33 @@
 /**
  * Platform feeds: `POST /api/ingest/<platform>` takes the vendor's own records (JSON, JSON lines,
- * concatenated objects, documentation samples with comments) with an ingest key, maps them to events
- * and stores them through the same ingest path as `POST /api/events`.
+ * concatenated objects, documentation samples with comments; log lines or AMI messages for Asterisk;
+ * a form-encoded webhook for platforms that post forms) with an ingest key, maps them to events and
+ * stores them through the same ingest path as `POST /api/events`.
  */
-import { Hono } from 'hono';
-import { adapterFor, PLATFORMS } from '../../adapters/registry.ts';
+import { Hono, type Context } from 'hono';
+import type { VendorRequest } from '../../adapters/adapter.ts';
+import { adapterFor, PLATFORMS, readRecords } from '../../adapters/registry.ts';
 import { ingestVendorRecords } from '../../adapters/ingest-vendor.ts';
-import { parseVendorRecords } from '../../adapters/vendor-json.ts';
+import { formParams, isFormBody, parseFormRecord } from '../../adapters/vendor-json.ts';
 import { keyPermit } from '../../auth/key-scope.ts';
 import type { KeyPrincipal } from '../../auth/principal.ts';
 import { LIMITS } from '../../contract/events.ts';
 import type { Tandem } from '../../tandem.ts';
 import type { AppEnv } from '../env.ts';
-import { BadRequest, NotFound, PayloadTooLarge } from '../errors.ts';
+import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
+
+/** The URL the caller used: behind a trusted proxy, the scheme and host it forwarded; also the public URL. */
+function calledUrls(c: Context<AppEnv>, trustProxy: boolean, publicUrl: string | null): string[] {
+  const url = new URL(c.req.url);
+  const first = (name: string) => c.req.header(name)?.split(',')[0]?.trim() || undefined;
+  const proto = trustProxy ? first('x-forwarded-proto') : undefined;
+  const host = (trustProxy ? first('x-forwarded-host') : undefined) ?? c.req.header('host') ?? url.host;
+  const path = url.pathname + url.search;
+  const urls = [`${proto ?? url.protocol.replace(':', '')}://${host}${path}`];
+  if (publicUrl) urls.push(new URL(publicUrl).origin + path);
+  return urls;
+}
 
 export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -22,8 +36,20 @@ export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
     const adapter = adapterFor(c.req.param('platform'));
     if (!adapter) throw new NotFound(`no adapter for this platform; known: ${PLATFORMS.join(', ')}`);
     const text = await c.req.text();
+    const form = adapter.formBodies && isFormBody(c.req.header('content-type'));
+    if (adapter.verify) {
+      const request: VendorRequest = {
+        urls: calledUrls(c, t.config.trustProxy, t.config.publicUrl),
+        header: (name) => c.req.header(name),
+        body: text,
+        form: form ? formParams(text) : null,
+      };
+      // Checked before anything is read into storage.
+      const refused = adapter.verify(request, t.config);
+      if (refused) throw new Forbidden(`${adapter.platform}: ${refused}`);
+    }
     if (text.trim() === '') throw new BadRequest(`body is empty: send ${adapter.description}`);
-    const parsed = parseVendorRecords(text);
+    const parsed = form ? parseFormRecord(text) : readRecords(adapter, text);
     if (parsed.length > LIMITS.batchEvents) {
       throw new PayloadTooLarge(`batch has ${parsed.length} records; at most ${LIMITS.batchEvents} per request`);
     }

@@ -28,6 +28,7 @@ export const PAGE_POLICIES: Readonly<Record<string, Policy>> = {
   '/wall': 'live:read',
   '/admin': 'admin',
   '/qa': 'qa:read',
+  '/summary': 'summary:read',
 };
 
 export function pagePolicy(path: string): Policy {

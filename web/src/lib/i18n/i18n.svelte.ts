@@ -43,6 +43,17 @@ export class I18n {
       ? DASH
       : this.#number({ style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 
+  /** An amount in a currency ("$1,234.50", "US$1,234.50" in Chinese), whole units when `digits` is 0. */
+  money = (x: number | null | undefined, currency: string, digits = 2): string =>
+    x === null || x === undefined
+      ? DASH
+      : this.#number({
+          style: 'currency',
+          currency,
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        }).format(x);
+
   /** A wait or handle time as m:ss or h:mm:ss: the same in every language. */
   duration = duration;
 

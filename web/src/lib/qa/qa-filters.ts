@@ -17,6 +17,7 @@ export const LIST_KEYS = new Set<FilterKey>([
   'bot',
   'botOutcome',
   'reason',
+  'segment',
   'sentiment',
   'disposition',
   'flag',

@@ -6,11 +6,13 @@
 import { deskEn } from './desk/en.ts';
 import { qaEn } from './qa/en.ts';
 import { scorecardsEn } from './scorecards/en.ts';
+import { summaryEn } from './summary/en.ts';
 
 export const en = {
   ...deskEn,
   ...qaEn,
   ...scorecardsEn,
+  ...summaryEn,
   wall: {
     title: 'wallboard',
     demo: 'DEMO DATA',

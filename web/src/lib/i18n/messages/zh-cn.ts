@@ -3,11 +3,13 @@ import type { Messages } from '../catalog.ts';
 import { deskZhCN } from './desk/zh-cn.ts';
 import { qaZhCN } from './qa/zh-cn.ts';
 import { scorecardsZhCN } from './scorecards/zh-cn.ts';
+import { summaryZhCN } from './summary/zh-cn.ts';
 
 export const zhCN: Messages = {
   ...deskZhCN,
   ...qaZhCN,
   ...scorecardsZhCN,
+  ...summaryZhCN,
   wall: {
     title: '实时看板',
     demo: '演示数据',

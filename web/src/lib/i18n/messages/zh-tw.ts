@@ -3,11 +3,13 @@ import type { Messages } from '../catalog.ts';
 import { deskZhTW } from './desk/zh-tw.ts';
 import { qaZhTW } from './qa/zh-tw.ts';
 import { scorecardsZhTW } from './scorecards/zh-tw.ts';
+import { summaryZhTW } from './summary/zh-tw.ts';
 
 export const zhTW: Messages = {
   ...deskZhTW,
   ...qaZhTW,
   ...scorecardsZhTW,
+  ...summaryZhTW,
   wall: {
     title: '即時看板',
     demo: '示範資料',

@@ -118,6 +118,9 @@ export const deskEn = {
     wallboardHint: 'Queues, agents and bots, live',
     admin: 'Admin',
     adminHint: 'Users, ingest keys, display links, audit log',
+    summaryHint: 'Trends, the AI and human split, CX and revenue outcomes, period comparisons',
+    qa: 'Quality',
+    qaHint: 'Transcripts of bot and human turns, search, scorecards',
     nothingYet: 'Nothing here for your roles yet: the views for them are coming.',
     display: 'This browser is set up as the wall display “{{name}}”.',
     noAccounts:

@@ -34,6 +34,7 @@ export const qaEn = {
     sentiment: 'Customer sentiment',
     sentiments: { negative: 'Negative', neutral: 'Neutral', positive: 'Positive' },
     converted: 'Conversion',
+    segment: 'Customer segments',
     disposition: 'Disposition',
     qaScore: 'QA score (0–100)',
     evaluated: 'Evaluated',

@@ -34,6 +34,7 @@ export const qaZhCN: Pick<Messages, keyof typeof qaEn> = {
     sentiment: '客户情绪',
     sentiments: { negative: '负面', neutral: '中性', positive: '正面' },
     converted: '转化',
+    segment: '客户分群',
     disposition: '处理结果',
     qaScore: '质检得分（0–100）',
     evaluated: '已评估',

@@ -34,6 +34,7 @@ export const qaZhTW: Pick<Messages, keyof typeof qaEn> = {
     sentiment: '客戶情緒',
     sentiments: { negative: '負面', neutral: '中性', positive: '正面' },
     converted: '轉換',
+    segment: '客戶分群',
     disposition: '處理結果',
     qaScore: '品管得分（0–100）',
     evaluated: '已評估',
