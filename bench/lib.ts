@@ -90,12 +90,17 @@ export function track(child: ChildProcess): void {
 
 /**
  * Starts `node bin/tandem.js serve` on a free port of 127.0.0.1 with a fresh DuckDB file.
- * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server).
+ * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server). `existing.dbPath`
+ * serves a database that is already there (kept when the server stops) and `existing.port` a fixed port.
  */
-export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const dbPath = join(dir, 'bench.duckdb');
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  existing: { dbPath?: string; port?: number } = {},
+): Promise<BenchServer> {
+  const dir = existing.dbPath ? null : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+  const dbPath = existing.dbPath ?? join(dir!, 'bench.duckdb');
+  const port = existing.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const serverEnv = {
     ...process.env,
@@ -109,7 +114,8 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   };
   // Credentials first, through the CLI, while no server holds the database file.
   const password = randomBytes(18).toString('base64url');
-  execFileSync(process.execPath, [CLI, 'user', 'add', 'bench-admin', '--role', 'admin', '--password-stdin'], {
+  const username = `bench-admin-${randomBytes(4).toString('hex')}`;
+  execFileSync(process.execPath, [CLI, 'user', 'add', username, '--role', 'admin', '--password-stdin'], {
     cwd: ROOT,
     env: serverEnv,
     input: password,
@@ -163,7 +169,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   const login = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ username: 'bench-admin', password }),
+    body: JSON.stringify({ username, password }),
   });
   if (!login.ok) throw new Error(`bench sign-in failed: ${login.status}`);
   cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -189,7 +195,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
         await Promise.race([exitPromise, timeout]);
         await exitPromise;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
