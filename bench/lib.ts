@@ -91,12 +91,13 @@ export function track(child: ChildProcess): void {
 /**
  * Starts `node bin/tandem.js serve` on a free port of 127.0.0.1 with a fresh DuckDB file.
  * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server). `existing.dbPath`
- * serves a database that is already there (kept when the server stops) and `existing.port` a fixed port.
+ * serves a database that is already there (kept when the server stops), `existing.port` a fixed port,
+ * and `existing.startTimeoutMs` allows a longer start (a large history) than the default minute.
  */
 export async function startServer(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
-  existing: { dbPath?: string; port?: number } = {},
+  existing: { dbPath?: string; port?: number; startTimeoutMs?: number } = {},
 ): Promise<BenchServer> {
   const dir = existing.dbPath ? null : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const dbPath = existing.dbPath ?? join(dir!, 'bench.duckdb');
@@ -150,7 +151,8 @@ export async function startServer(
     return (await res.json()) as Health;
   };
 
-  const deadline = Date.now() + 60_000;
+  const startTimeoutMs = existing.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) throw new Error(`server exited during start-up:\n${output}`);
     try {
@@ -161,7 +163,7 @@ export async function startServer(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy within 60 s:\n${output}`);
+      throw new Error(`server did not become healthy within ${startTimeoutMs / 1000} s:\n${output}`);
     }
     await sleep(100);
   }

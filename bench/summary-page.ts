@@ -24,7 +24,13 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-const server = await startServer({ TANDEM_TZ: 'UTC' }, [], { dbPath: values.db, port: Number(values.port) });
+const t00 = performance.now();
+const server = await startServer({ TANDEM_TZ: 'UTC' }, [], {
+  dbPath: values.db,
+  port: Number(values.port),
+  startTimeoutMs: 600_000,
+});
+log(`server up in ${round((performance.now() - t00) / 1000)} s`);
 const browser = await chromium.launch({ executablePath: process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium' });
 try {
   // Let the server's background work settle (facts, QA contacts and the transcript index following
@@ -59,15 +65,26 @@ try {
     };
     page.on('response', onResponse);
     const t1 = performance.now();
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 });
     // Loaded: the page is no longer busy and its first chart (volume) is drawn.
-    await page.locator('.summary[aria-busy="false"]').waitFor();
-    await page.locator('figure svg[role="group"]').first().waitFor();
+    await page.locator('.summary[aria-busy="false"]').waitFor({ timeout: 120_000 });
+    const drawn = page.locator('figure svg[role="group"]').first();
+    const failed = page.locator('.summary [role="alert"], .summary .notice').first();
+    await drawn.or(failed).waitFor({ timeout: 60_000 });
+    if (!(await drawn.isVisible())) {
+      await page.screenshot({ path: join(ROOT, 'bench', 'results', 'summary-page-failed.png'), fullPage: true });
+      throw new Error(`the summary did not draw its charts: ${await failed.innerText()}`);
+    }
     const ms = performance.now() - t1;
     page.off('response', onResponse);
     return { ms, api };
   };
-  const warm = await load();
+  const warm = await load().catch(async (err: unknown) => {
+    // What the page shows instead: kept for the report.
+    await page.screenshot({ path: join(ROOT, 'bench', 'results', 'summary-page-failed.png') });
+    console.log((await page.locator('body').innerText()).slice(0, 2000));
+    throw err;
+  });
   log(`warm-up ${round(warm.ms, 0)} ms`);
   const times: number[] = [];
   const apis: number[] = [];
