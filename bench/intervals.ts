@@ -10,13 +10,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_KPI_SETTINGS } from '../server/contract/kpis.ts';
 import { openDatabase } from '../server/db/duckdb.ts';
 import { migrate } from '../server/db/migrate.ts';
-import { EventStore } from '../server/ingest/event-store.ts';
-import { Ingest } from '../server/ingest/ingest.ts';
 import { refreshFacts } from '../server/kpi/kpi-facts.ts';
 import { kpiIntervals, type Dimension, type IntervalName } from '../server/kpi/kpi-intervals.ts';
 import { warmRollups } from '../server/kpi/kpi-rollups.ts';
-import { Simulator } from '../server/simulator/simulator.ts';
-import { machineInfo, median, round, ROOT, table } from './lib.ts';
+import { buildHistory, machineInfo, median, round, ROOT, table } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,43 +41,8 @@ await migrate(db);
 const stored = (await db.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE type = 'contact.started'"))[0]!.n;
 if (stored < contacts) {
   if (stored > 0) throw new Error(`${path} holds ${stored} contacts, fewer than asked: delete it to rebuild`);
-  const t0 = performance.now();
-  // The simulator's rate is contacts per minute at the daily peak; about a third of that on average.
-  // At very high rates the simulator itself is the bottleneck (thousands of agents), so --replicate
-  // simulates one day at a moderate rate and copies it: side by side within the day ("sites", with
-  // their own agents and customers) and then to every other day.
-  const sites = values.replicate ? Math.max(1, Math.ceil(contacts / (days * 50_000))) : 1;
-  const simDays = values.replicate ? 1 : days;
-  const rate = (contacts / (days * sites * 24 * 60)) * 2.6;
-  log(`building ${path}: about ${contacts} contacts over ${days} days (peak ${round(rate)}/min x ${sites} sites)`);
-  const sim = new Simulator({ seed: 1, ratePerMinute: rate, start, idPrefix: 'b' });
-  const ingest = new Ingest(new EventStore(db), { now: () => end });
-  let events = 0;
-  for (let t = start + 3_600_000; t <= start + simDays * 86_400_000; t += 3_600_000) {
-    const batch = sim.advance(t);
-    for (let i = 0; i < batch.length; i += 20_000) await ingest.ingest(batch.slice(i, i + 20_000));
-    events += batch.length;
-    if ((t - start) % (86_400_000 * 3) === 0) log(`  ${events} events, day ${(t - start) / 86_400_000}`);
-  }
-  if (values.replicate) {
-    // Columns as the table has them (body keeps the original ids: KPI queries read the columns).
-    const copy = (suffix: string, shiftMs: number, where: string) =>
-      db.write((tx) =>
-        tx.query(
-          `INSERT INTO events SELECT id || ?, type, at_ms + ?, received_ms, contact_id || ?, agent_id || ?, queue, body,
-             outcome, reason, channel, customer_id || ?, state, team FROM events WHERE ${where}`,
-          [suffix, shiftMs, suffix, suffix, suffix],
-        ),
-      );
-    const dayOne = `at_ms < ${start + 86_400_000} AND id NOT LIKE '%~%'`;
-    for (let k = 1; k < sites; k++) await copy(`~s${k}`, k * 7_000, dayOne);
-    log(`  ${sites} sites on day 1`);
-    for (let d = 1; d < days; d++) {
-      await copy(`~d${d}`, d * 86_400_000, `at_ms < ${start + 86_400_000} AND id NOT LIKE '%~d%'`);
-      if (d % 5 === 0) log(`  copied to day ${d + 1}`);
-    }
-  }
-  log(`built in ${round((performance.now() - t0) / 1000)} s`);
+  const seconds = await buildHistory(db, { contacts, days, end, replicate: values.replicate, log });
+  log(`built ${path} in ${round(seconds)} s`);
 }
 const [facts] = await db.query<{ contacts: number; events: number }>(
   "SELECT count(*) FILTER (WHERE type = 'contact.started') AS contacts, count(*) AS events FROM events",

@@ -1,6 +1,7 @@
 /**
  * Shared helpers for the benchmarks: a real Tandem server in a child process (free port, temporary
- * DuckDB file, demo off), health polling, process CPU time, percentiles and machine facts.
+ * DuckDB file, demo off), health polling, process CPU time, percentiles and machine facts, and the
+ * builder of a large simulated history (buildHistory) that the KPI benches share.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,10 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Database } from '../server/db/duckdb.ts';
+import { EventStore } from '../server/ingest/event-store.ts';
+import { Ingest } from '../server/ingest/ingest.ts';
+import { Simulator } from '../server/simulator/simulator.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'tandem.js');
@@ -85,12 +90,18 @@ export function track(child: ChildProcess): void {
 
 /**
  * Starts `node bin/tandem.js serve` on a free port of 127.0.0.1 with a fresh DuckDB file.
- * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server).
+ * `nodeArgs` go to node before the script (e.g. --cpu-prof to profile the server). `existing.dbPath`
+ * serves a database that is already there (kept when the server stops), `existing.port` a fixed port,
+ * and `existing.startTimeoutMs` allows a longer start (a large history) than the default minute.
  */
-export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const dbPath = join(dir, 'bench.duckdb');
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  existing: { dbPath?: string; port?: number; startTimeoutMs?: number } = {},
+): Promise<BenchServer> {
+  const dir = existing.dbPath ? null : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+  const dbPath = existing.dbPath ?? join(dir!, 'bench.duckdb');
+  const port = existing.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const serverEnv = {
     ...process.env,
@@ -104,7 +115,8 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   };
   // Credentials first, through the CLI, while no server holds the database file.
   const password = randomBytes(18).toString('base64url');
-  execFileSync(process.execPath, [CLI, 'user', 'add', 'bench-admin', '--role', 'admin', '--password-stdin'], {
+  const username = `bench-admin-${randomBytes(4).toString('hex')}`;
+  execFileSync(process.execPath, [CLI, 'user', 'add', username, '--role', 'admin', '--password-stdin'], {
     cwd: ROOT,
     env: serverEnv,
     input: password,
@@ -139,7 +151,8 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     return (await res.json()) as Health;
   };
 
-  const deadline = Date.now() + 60_000;
+  const startTimeoutMs = existing.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) throw new Error(`server exited during start-up:\n${output}`);
     try {
@@ -150,7 +163,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy within 60 s:\n${output}`);
+      throw new Error(`server did not become healthy within ${startTimeoutMs / 1000} s:\n${output}`);
     }
     await sleep(100);
   }
@@ -158,7 +171,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   const login = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ username: 'bench-admin', password }),
+    body: JSON.stringify({ username, password }),
   });
   if (!login.ok) throw new Error(`bench sign-in failed: ${login.status}`);
   cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -184,7 +197,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
         await Promise.race([exitPromise, timeout]);
         await exitPromise;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -273,4 +286,71 @@ export function table(rows: (string | number)[][]): string {
     .map((row) => row.map((cell, i) => String(cell).padEnd(widths[i]!)).join('  '))
     .join('\n')
     .replace(/ +$/gm, '');
+}
+
+const DAY_MS = 86_400_000;
+
+export type HistoryOptions = {
+  /** About how many contacts the history holds (the simulator's rate is set from it). */
+  contacts: number;
+  /** Whole days of history, ending at `end`. */
+  days: number;
+  /** The end of the history (a UTC midnight): its last day is the day before. */
+  end: number;
+  /** Simulate one day and copy it (shifted, with renamed ids) instead of simulating every day. */
+  replicate: boolean;
+  /** Traffic after `end` (a copy of the first hours of day one, every site): "today" for a bench whose now is later. */
+  afterEndMs?: number;
+  log: (line: string) => void;
+};
+
+/**
+ * Fills an empty, migrated database with about `contacts` simulated contacts over the `days` days
+ * before `end`, through the real ingest path. Returns the seconds it took.
+ *
+ * The simulator's rate is contacts per minute at the daily peak; about a third of that on average.
+ * At very high rates the simulator itself is the bottleneck (thousands of agents), so `replicate`
+ * simulates one day at a moderate rate and copies it with SQL: side by side within the day ("sites",
+ * with their own agents and customers) and then to every other day.
+ */
+export async function buildHistory(db: Database, o: HistoryOptions): Promise<number> {
+  const t0 = performance.now();
+  const start = o.end - o.days * DAY_MS;
+  const sites = o.replicate ? Math.max(1, Math.ceil(o.contacts / (o.days * 50_000))) : 1;
+  const simDays = o.replicate ? 1 : o.days;
+  const rate = (o.contacts / (o.days * sites * 24 * 60)) * 2.6;
+  o.log(`building: about ${o.contacts} contacts over ${o.days} days (peak ${round(rate)}/min x ${sites} sites)`);
+  const sim = new Simulator({ seed: 1, ratePerMinute: rate, start, idPrefix: 'b' });
+  const ingest = new Ingest(new EventStore(db), { now: () => o.end });
+  let events = 0;
+  for (let t = start + 3_600_000; t <= start + simDays * DAY_MS; t += 3_600_000) {
+    const batch = sim.advance(t);
+    for (let i = 0; i < batch.length; i += 20_000) await ingest.ingest(batch.slice(i, i + 20_000));
+    events += batch.length;
+    if ((t - start) % (DAY_MS * 3) === 0) o.log(`  ${events} events, day ${(t - start) / DAY_MS}`);
+  }
+  // Columns as the table has them (body keeps the original ids: KPI queries read the columns).
+  const copy = (suffix: string, shiftMs: number, where: string) =>
+    db.write((tx) =>
+      tx.query(
+        `INSERT INTO events SELECT id || ?, type, at_ms + ?, received_ms, contact_id || ?, agent_id || ?, queue, body,
+           outcome, reason, channel, customer_id || ?, state, team FROM events WHERE ${where}`,
+        [suffix, shiftMs, suffix, suffix, suffix],
+      ),
+    );
+  if (o.replicate) {
+    const dayOne = `at_ms < ${start + DAY_MS} AND id NOT LIKE '%~%'`;
+    for (let k = 1; k < sites; k++) await copy(`~s${k}`, k * 7_000, dayOne);
+    o.log(`  ${sites} sites on day 1`);
+    for (let d = 1; d < o.days; d++) {
+      await copy(`~d${d}`, d * DAY_MS, `at_ms < ${start + DAY_MS} AND id NOT LIKE '%~d%'`);
+      if (d % 5 === 0) o.log(`  copied to day ${d + 1}`);
+    }
+  }
+  if (o.afterEndMs) {
+    // Contacts still open at the cut stay open: a running day.
+    await copy('~t', o.days * DAY_MS, `at_ms < ${start + o.afterEndMs} AND id NOT LIKE '%~d%' AND id NOT LIKE '%~t%'`);
+    o.log(`  ${round(o.afterEndMs / 3_600_000)} h after the end`);
+  }
+  return (performance.now() - t0) / 1000;
 }
