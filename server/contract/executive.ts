@@ -74,7 +74,7 @@ export type HandlerCost = {
 /** One group's figures: the KPIs as /api/kpis computes them from the same counters. */
 export type SummaryGroup = { key: string | null; kpis: Kpis; counters: KpiCounters };
 
-/** One period's figures; the comparison period has the same shape. */
+/** One period's figures. */
 export type SummaryPeriod = {
   range: Range;
   totals: SummaryGroup;
@@ -124,6 +124,8 @@ export const FINDING_METRICS = [
 ] as const;
 export type FindingMetric = (typeof FINDING_METRICS)[number];
 
+export type ComparisonPeriod = Pick<SummaryPeriod, 'range' | 'totals' | 'trend'>;
+
 export type ExecutiveSummary = {
   query: { period: Period; compare: Comparison; from: string; to: string };
   timeZone: string;
@@ -131,7 +133,11 @@ export type ExecutiveSummary = {
   /** When it was computed: a "today" summary moves on. */
   asOf: string;
   current: SummaryPeriod;
-  comparison: SummaryPeriod | null;
+  /**
+   * The comparison period's totals and trend: what the cards' changes and the findings read. (Its splits
+   * are not shown, and computing them would double what a summary costs.)
+   */
+  comparison: ComparisonPeriod | null;
   findings: Finding[];
   costSettings: CostSettings;
   definitions: Record<string, string>;

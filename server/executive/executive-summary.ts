@@ -6,6 +6,7 @@
  * thousand stored rows per split, not the facts of millions of contacts.
  */
 import type {
+  ComparisonPeriod,
   CostSettings,
   ExecutiveSummary,
   HandlerCost,
@@ -42,30 +43,56 @@ export type SummaryContext = {
   now: number;
 };
 
-async function period(ctx: SummaryContext, span: Span, interval: '1h' | '1d'): Promise<SummaryPeriod> {
+/** Figures of one range: rates as /api/kpis computes them, and the splits the engine gives. */
+function engine(ctx: SummaryContext, span: Span, interval: '1h' | '1d') {
   const applied = settingsFor(ctx.settings, ctx.queues?.length === 1 ? ctx.queues[0]! : null);
-  const group = (key: string | null, counters: KpiCounters): SummaryGroup => ({
-    key,
-    kpis: computeKpis(counters, applied),
-    counters,
-  });
-  const split = (by: Dimension, every = false): Promise<IntervalRow[]> =>
-    kpiIntervals(
-      ctx.db,
-      {
-        from: span.from,
-        to: span.to,
-        interval: every ? interval : 'range',
-        by,
-        timeZone: ctx.timeZone,
-        ...(ctx.queues ? { queues: ctx.queues } : {}),
-      },
-      ctx.settings,
-      ctx.now,
-    );
-  const [totals, trend, handlerSegments, channels, escalations] = await Promise.all([
-    split('none'),
-    split('none', true),
+  return {
+    group: (key: string | null, counters: KpiCounters): SummaryGroup => ({
+      key,
+      kpis: computeKpis(counters, applied),
+      counters,
+    }),
+    split: (by: Dimension, every = false): Promise<IntervalRow[]> =>
+      kpiIntervals(
+        ctx.db,
+        {
+          from: span.from,
+          to: span.to,
+          interval: every ? interval : 'range',
+          by,
+          timeZone: ctx.timeZone,
+          ...(ctx.queues ? { queues: ctx.queues } : {}),
+        },
+        ctx.settings,
+        ctx.now,
+      ),
+  };
+}
+
+/**
+ * A range's trend, and its totals as the sum of the trend (counters add up over intervals, so this is the
+ * range's own sum without asking the engine twice: a partial day is the dearest part to sum).
+ */
+async function totalsAndTrend(ctx: SummaryContext, span: Span, interval: '1h' | '1d'): Promise<ComparisonPeriod> {
+  const { group, split } = engine(ctx, span, interval);
+  const trend = await split('none', true);
+  const total = emptyCounters();
+  for (const r of trend) addCounters(total, r.counters);
+  return {
+    range: rangeOf(span, ctx.timeZone),
+    totals: group(null, total),
+    trend: trend.map((r) => ({
+      ...group(null, r.counters),
+      start: new Date(r.start).toISOString(),
+      end: new Date(r.end).toISOString(),
+    })),
+  };
+}
+
+async function period(ctx: SummaryContext, span: Span, interval: '1h' | '1d'): Promise<SummaryPeriod> {
+  const { group, split } = engine(ctx, span, interval);
+  const [base, handlerSegments, channels, escalations] = await Promise.all([
+    totalsAndTrend(ctx, span, interval),
     split('handler_segment'),
     split('channel'),
     split('escalation'),
@@ -88,15 +115,8 @@ async function period(ctx: SummaryContext, span: Span, interval: '1h' | '1d'): P
     HandlerKey,
     HandlerCost
   >;
-  const total = totals[0]?.counters ?? emptyCounters();
   return {
-    range: rangeOf(span, ctx.timeZone),
-    totals: group(null, total),
-    trend: trend.map((r) => ({
-      ...group(null, r.counters),
-      start: new Date(r.start).toISOString(),
-      end: new Date(r.end).toISOString(),
-    })),
+    ...base,
     byHandler: Object.fromEntries(HANDLER_KEYS.map((h) => [h, { ...group(h, handlers[h]), cost: costs[h] }])) as never,
     bySegment: [...segments]
       .map(([key, byH]) => {
@@ -129,7 +149,7 @@ export async function executiveSummary(ctx: SummaryContext, q: SummaryQuery): Pr
   const resolved = resolvePeriod(q, ctx.now, ctx.timeZone);
   const [current, comparison] = await Promise.all([
     period(ctx, resolved.current, resolved.interval),
-    resolved.comparison ? period(ctx, resolved.comparison, resolved.interval) : null,
+    resolved.comparison ? totalsAndTrend(ctx, resolved.comparison, resolved.interval) : null,
   ]);
   const applied = settingsFor(ctx.settings, ctx.queues?.length === 1 ? ctx.queues[0]! : null);
   return {

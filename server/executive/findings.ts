@@ -4,7 +4,7 @@
  * Only figures with enough behind them are compared (MIN_BASE), so that three surveys never make a
  * headline. The page words them; this decides which, and with what numbers.
  */
-import type { Finding, FindingMetric, SummaryPeriod } from '../contract/executive.ts';
+import type { ComparisonPeriod, Finding, FindingMetric, SummaryPeriod } from '../contract/executive.ts';
 import { FINDING_METRICS, HANDLER_KEYS } from '../contract/executive.ts';
 import type { KpiCounters, Kpis } from '../contract/kpis.ts';
 
@@ -53,7 +53,7 @@ function weight(metric: FindingMetric, now: number, before: number): number {
   }
 }
 
-function changes(current: SummaryPeriod, comparison: SummaryPeriod): Finding[] {
+function changes(current: SummaryPeriod, comparison: ComparisonPeriod): Finding[] {
   const found: { finding: Finding; weight: number }[] = [];
   for (const metric of FINDING_METRICS) {
     const now = current.totals.kpis[metric as keyof Kpis] as number | null;
@@ -119,7 +119,7 @@ function segmentGap(p: SummaryPeriod): Finding[] {
   return [{ kind: 'segmentGap', segment: top.segment, metric: 'csat', human: top.human, ai: top.ai }];
 }
 
-export function findings(current: SummaryPeriod, comparison: SummaryPeriod | null): Finding[] {
+export function findings(current: SummaryPeriod, comparison: ComparisonPeriod | null): Finding[] {
   const saved = current.costs.savings;
   // The order is the page's: what changed, what the bot saved, then where each kind of handling stands.
   const out: Finding[] = [

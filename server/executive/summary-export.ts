@@ -3,7 +3,7 @@
  * period (current | comparison), section, start of the trend interval, group, handler, metric, value.
  * Every KPI of every group is there, rates as fractions, times in seconds, money in its currency.
  */
-import type { ExecutiveSummary, SummaryGroup, SummaryPeriod } from '../contract/executive.ts';
+import type { ComparisonPeriod, ExecutiveSummary, SummaryGroup, SummaryPeriod } from '../contract/executive.ts';
 import { HANDLER_KEYS } from '../contract/executive.ts';
 import type { AppendRow, ColumnKind } from '../db/duckdb.ts';
 
@@ -33,7 +33,7 @@ function figures(g: SummaryGroup): [string, number | null][] {
   return out;
 }
 
-function periodRows(name: 'current' | 'comparison', p: SummaryPeriod): AppendRow[] {
+function periodRows(name: 'current' | 'comparison', p: SummaryPeriod | ComparisonPeriod): AppendRow[] {
   const rows: AppendRow[] = [];
   const add = (
     section: string,
@@ -48,6 +48,8 @@ function periodRows(name: 'current' | 'comparison', p: SummaryPeriod): AppendRow
   };
   add('totals', null, null, null, p.totals);
   for (const t of p.trend) add('trend', t.start, null, null, t);
+  // The comparison carries its totals and trend only.
+  if (!('byHandler' in p)) return rows;
   for (const h of HANDLER_KEYS) {
     const g = p.byHandler[h];
     add('handler', null, null, h, g);
