@@ -32,8 +32,10 @@ export async function kpiIntervals(
   settings: KpiSettings,
   now = Date.now(),
 ): Promise<IntervalRow[]> {
-  // Everything committed before the question is in the answer.
-  await refreshFacts(db);
+  // Everything committed before the question is in the answer, while the database takes writes. When
+  // it does not (disk full, read-only file) the facts as they stand answer: no event is committed
+  // meanwhile either, the background refresh logs the failure, and the health check reports it.
+  await refreshFacts(db).catch(() => undefined);
   // A team is the agent's latest within a day of the whole range, so a day alone could differ.
   const days = q.by === 'team' ? [] : wholeDays(q, now);
   if (days.length === 0) return sumFacts(db, q, settings, now);
