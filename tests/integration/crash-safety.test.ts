@@ -162,7 +162,7 @@ describe('crash safety', () => {
       let kills = 0;
       let resent = 0;
       let inFlight = 0;
-      let server: Server | null = null;
+      let current: Server | null = null;
       try {
         const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'key', 'add', 'crash', '--json'], {
           env: { ...process.env, TANDEM_DB: db.path, TANDEM_LOG_LEVEL: 'silent' },
@@ -170,7 +170,8 @@ describe('crash safety', () => {
         const key = (JSON.parse(stdout) as { secret: string }).secret;
 
         for (let round = 0; round <= ROUNDS; round++) {
-          server = await serve(db.path);
+          const server = await serve(db.path);
+          current = server;
           // What was in flight at the last kill goes again: each event is stored at most once more.
           const again = ledger.unanswered.splice(0);
           inFlight += again.length;
@@ -204,7 +205,7 @@ describe('crash safety', () => {
           stopped = true;
           await Promise.all(producers);
         }
-        server = null;
+        current = null;
 
         const conn = await openDatabase(db.path);
         try {
@@ -235,8 +236,8 @@ describe('crash safety', () => {
           await conn.close();
         }
       } finally {
-        server?.child.kill('SIGKILL');
-        await server?.exited;
+        current?.child.kill('SIGKILL');
+        await current?.exited;
         db.cleanup();
       }
     },
