@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageReason } from './storage-reason.ts';
+import { isStorageFailure, storageReason } from './storage-reason.ts';
 
 describe('storageReason', () => {
   it('names the kind of failure and never passes on the database text', () => {
@@ -20,5 +20,10 @@ describe('storageReason', () => {
       ['something else entirely at /srv/t.duckdb', 'the database refused the write (the server log has the details)'],
     ];
     for (const [message, reason] of cases) expect(storageReason(new Error(message)), message).toBe(reason);
+  });
+
+  it('tells a failing disk from a wrong statement', () => {
+    expect(isStorageFailure(new Error('IO Error: Could not write file "x": No space left on device'))).toBe(true);
+    expect(isStorageFailure(new Error('Binder Error: Referenced column "nope" not found'))).toBe(false);
   });
 });

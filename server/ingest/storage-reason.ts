@@ -11,8 +11,16 @@ const REASONS: readonly (readonly [RegExp, string])[] = [
   [/I\/?O error|EIO\b/i, 'the disk reported an I/O error'],
 ];
 
-export function storageReason(err: unknown): string {
+const kindOf = (err: unknown): string | undefined => {
   const message = err instanceof Error ? err.message : String(err);
-  for (const [pattern, reason] of REASONS) if (pattern.test(message)) return reason;
-  return 'the database refused the write (the server log has the details)';
+  return REASONS.find(([pattern]) => pattern.test(message))?.[1];
+};
+
+export function storageReason(err: unknown): string {
+  return kindOf(err) ?? 'the database refused the write (the server log has the details)';
+}
+
+/** Whether the error is the storage failing (disk, file, database state), not a statement that is wrong. */
+export function isStorageFailure(err: unknown): boolean {
+  return kindOf(err) !== undefined;
 }

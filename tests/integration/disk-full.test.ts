@@ -106,6 +106,7 @@ describe.skipIf(!hasPrlimit)('a full disk', () => {
         expect(again.status).toBe(202);
         const ack = (await again.json()) as { accepted: number; duplicates: number };
         expect(ack.accepted + ack.duplicates).toBe(200);
+        console.log(`disk full: the refused batch sent again: ${JSON.stringify(ack)}`);
         for (const e of batchOf(failed)) acked.add(e.id);
         for (let m = failed + 1; m < failed + 4; m++) {
           expect((await post(batchOf(m))).status).toBe(202);
