@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from './time.ts';
 import { DEFAULT_KPI_SETTINGS, SL_VARIANTS, type KpiSettings } from './contract/kpis.ts';
 import { fileURLToPath } from 'node:url';
+import type { Database } from './db/duckdb.ts';
 
 export const DEFAULT_DB = fileURLToPath(new URL('../data/tandem.duckdb', import.meta.url));
 
@@ -72,6 +73,11 @@ export type Config = {
    * that compare screenshots stop it, so every figure and wait on the wall is the same on every run.
    */
   clock?: () => number;
+  /**
+   * Puts something in front of the opened database. Not from the environment: tests make its writes
+   * fail for a while, to see how a full disk or a read-only file is answered.
+   */
+  wrapDatabase?: (db: Database) => Database;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -110,7 +110,8 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
   const now = config.clock ?? Date.now;
   const startedAt = Date.now();
   const metrics = createTandemMetrics();
-  const db = await openDatabase(config.dbPath);
+  const opened = await openDatabase(config.dbPath);
+  const db = config.wrapDatabase ? config.wrapDatabase(opened) : opened;
   await migrate(db);
   const settingsStore = new KpiSettingsStore(db, { ...config.kpi, timeZone: config.timeZone });
   let kpiSettings = await settingsStore.load();
@@ -134,9 +135,12 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       engine.apply(events);
       unrefreshed ||= events.length > 0;
     },
-    onFlushed: ({ seconds, ok }) => {
+    onFlushed: ({ rows, seconds, ok, error }) => {
       metrics.ingestCommit.observe(seconds);
-      if (!ok) metrics.ingestCommitFailures.inc();
+      if (ok) return;
+      metrics.ingestCommitFailures.inc();
+      // Once per group commit, with the database's own words: producers got 503 and a reason only.
+      log.error({ err: error, rows }, 'a group commit failed; its producers got 503 and will resend');
     },
   });
   const recovered = await store.recover();

@@ -22,7 +22,14 @@ export const ingestBatchSchema = z.object({
 
 export const ingestReplySchema = z.discriminatedUnion('type', [
   ingestAckSchema.extend({ type: z.literal('ack'), batch: z.string().optional() }),
-  z.object({ type: z.literal('error'), batch: z.string().optional(), status: z.number(), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    batch: z.string().optional(),
+    status: z.number(),
+    /** The `code` the same problem gets over HTTP (`storage_unavailable`, ...). */
+    code: z.string().optional(),
+    message: z.string(),
+  }),
 ]);
 
 export type IngestAck = z.infer<typeof ingestAckSchema>;

@@ -88,13 +88,64 @@ function appendAll(appender: DuckDBAppender, types: readonly ColumnKind[], rows:
   }
 }
 
+/**
+ * DuckDB refuses every statement, reads too, once a write of its files failed (a checkpoint on a full
+ * disk, for one) until the database is opened again; what was committed before is intact on disk.
+ */
+const INVALIDATED = /^FATAL Error|database has been invalidated|must be restarted prior to being used/i;
+
 export async function openDatabase(path: string): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
-  const reader = await instance.connect();
-  const writer = await instance.connect();
+  let instance = await DuckDBInstance.create(path);
+  let reader = await instance.connect();
+  let writer = await instance.connect();
   let chain: Promise<unknown> = Promise.resolve();
   let closed = false;
+  // Set when DuckDB reported itself invalidated: the next statement opens the file again first, so the
+  // server reads again at once and writes again when the disk has room, without a restart.
+  let invalidated = false;
+  let reopening: Promise<void> | null = null;
+  const noteFailure = (err: unknown) => {
+    if (path !== ':memory:' && INVALIDATED.test(String((err as Error)?.message))) invalidated = true;
+  };
+  const reopen = async () => {
+    for (const c of [reader, writer]) {
+      try {
+        c.closeSync();
+      } catch {
+        // already unusable
+      }
+    }
+    try {
+      instance.closeSync();
+    } catch {
+      // already unusable
+    }
+    instance = await DuckDBInstance.create(path);
+    reader = await instance.connect();
+    writer = await instance.connect();
+    invalidated = false;
+  };
+  /** Reopens once for every caller that finds the database invalidated; in the writer's turn, so no transaction is cut. */
+  const ready = (): Promise<void> => {
+    if (!invalidated) return Promise.resolve();
+    if (!reopening) {
+      const run = chain.then(reopen, reopen).finally(() => {
+        reopening = null;
+      });
+      chain = run.catch(() => undefined);
+      reopening = run;
+    }
+    return reopening;
+  };
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      noteFailure(err);
+      throw err;
+    }
+  };
 
   const tx: WriteTx = {
     query: (sql, params) => read(writer, sql, params),
@@ -125,19 +176,25 @@ export async function openDatabase(path: string): Promise<Database> {
 
   return {
     path,
-    query: (sql, params) => read(reader, sql, params),
+    async query(sql, params) {
+      await ready();
+      return guarded(() => read(reader, sql, params));
+    },
     write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
       const run = async (): Promise<T> => {
         if (closed) throw new Error('database is closed');
-        await writer.run('BEGIN TRANSACTION');
-        try {
-          const result = await fn(tx);
-          await writer.run('COMMIT');
-          return result;
-        } catch (err) {
-          await writer.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
+        if (invalidated) await reopen();
+        return guarded(async () => {
+          await writer.run('BEGIN TRANSACTION');
+          try {
+            const result = await fn(tx);
+            await writer.run('COMMIT');
+            return result;
+          } catch (err) {
+            await writer.run('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        });
       };
       const next = chain.then(run, run);
       chain = next.catch(() => undefined);
@@ -145,6 +202,7 @@ export async function openDatabase(path: string): Promise<Database> {
     },
     async exportRows(columns, rows, format, select = '*') {
       if (closed) throw new Error('database is closed');
+      await ready();
       const conn = await instance.connect();
       const dir = mkdtempSync(join(tmpdir(), 'tandem-export-'));
       try {
@@ -171,6 +229,7 @@ export async function openDatabase(path: string): Promise<Database> {
     },
     async snapshot(fn) {
       if (closed) throw new Error('database is closed');
+      await ready();
       const conn = await instance.connect();
       try {
         await conn.run('BEGIN TRANSACTION');

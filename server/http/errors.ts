@@ -61,10 +61,10 @@ export class NotFound extends HttpError {
   }
 }
 
-/** Storage cannot take writes (disk full, read-only file): nothing was acknowledged. */
-export class Unavailable extends HttpError {
-  constructor(message: string) {
-    super(503, 'unavailable', message);
+/** The event store cannot take writes (disk full, read-only file): nothing was acknowledged. */
+export class StorageUnavailable extends HttpError {
+  constructor(reason: string) {
+    super(503, 'storage_unavailable', `the event store cannot write: ${reason}`);
   }
 }
 

@@ -29,8 +29,8 @@ export type EventStoreOptions = {
   flushDelayMs?: number;
   /** Called after every commit with the newly stored events, in commit order. */
   onCommitted?: (events: StoredEvent[]) => void;
-  /** Told how long each group commit took, and whether it failed (for the metrics). */
-  onFlushed?: (flush: { rows: number; seconds: number; ok: boolean }) => void;
+  /** Told how long each group commit took, and whether it failed and why (for the metrics and the log). */
+  onFlushed?: (flush: { rows: number; seconds: number; ok: boolean; error?: unknown }) => void;
 };
 
 export function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
@@ -118,8 +118,8 @@ export class EventStore {
       }
     }
     const started = performance.now();
-    const flushed = (ok: boolean) =>
-      this.#onFlushed?.({ rows: rows.length, seconds: (performance.now() - started) / 1000, ok });
+    const flushed = (ok: boolean, error?: unknown) =>
+      this.#onFlushed?.({ rows: rows.length, seconds: (performance.now() - started) / 1000, ok, error });
     try {
       const insertedIds = await this.#insert(rows);
       flushed(true);
@@ -134,7 +134,7 @@ export class EventStore {
       }
       this.#onCommitted?.(committed);
     } catch (err) {
-      flushed(false);
+      flushed(false, err);
       for (const p of batch) p.reject(err);
     }
   }

@@ -4,9 +4,10 @@
  */
 import { checkEvent, LIMITS, type FieldError, type StoredEvent, type TandemEvent } from '../contract/events.ts';
 import type { IngestAck } from '../contract/ingest.ts';
-import { Unavailable } from '../http/errors.ts';
+import { StorageUnavailable } from '../http/errors.ts';
 import type { EventStore } from './event-store.ts';
 import type { ParsedItem } from './parse-body.ts';
+import { storageReason } from './storage-reason.ts';
 import { REDACTION_KINDS, type RedactionKind } from '../contract/qa.ts';
 import { redact } from '../qa/redact.ts';
 
@@ -88,7 +89,8 @@ export class Ingest {
       const result = await this.#store.store(valid);
       ack = { accepted: result.inserted.length, duplicates: result.duplicates, rejected };
     } catch (err) {
-      throw new Unavailable(`events were not stored, retry later: ${(err as Error).message}`);
+      // Nothing of the batch was committed (the transaction rolled back): the producer sends it again.
+      throw new StorageUnavailable(storageReason(err));
     }
     this.#onAck?.(via, ack);
     return ack;

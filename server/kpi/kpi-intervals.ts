@@ -8,6 +8,7 @@ import type { Database } from '../db/duckdb.ts';
 import { changedDays, factsWatermark, refreshFacts } from './kpi-facts.ts';
 import { sumFacts, wholeDays, type Day, type IntervalQuery, type IntervalRow } from './kpi-interval-sql.ts';
 import { rolledUp, rollsUp } from './kpi-rollups.ts';
+import { isStorageFailure } from '../ingest/storage-reason.ts';
 
 export {
   bucketStarts,
@@ -32,8 +33,12 @@ export async function kpiIntervals(
   settings: KpiSettings,
   now = Date.now(),
 ): Promise<IntervalRow[]> {
-  // Everything committed before the question is in the answer.
-  await refreshFacts(db);
+  // Everything committed before the question is in the answer, while the database takes writes. When
+  // it does not (disk full, read-only file) the facts as they stand answer: no event is committed
+  // meanwhile either, the background refresh logs the failure, and the health check reports it.
+  await refreshFacts(db).catch((err: unknown) => {
+    if (!isStorageFailure(err)) throw err;
+  });
   // A team is the agent's latest within a day of the whole range, so a day alone could differ.
   const days = q.by === 'team' ? [] : wholeDays(q, now);
   if (days.length === 0) return sumFacts(db, q, settings, now);

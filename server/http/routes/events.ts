@@ -82,7 +82,8 @@ export function eventRoutes(
 async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermit): Promise<IngestReply> {
   let batch: string | undefined;
   try {
-    if (typeof data !== 'string') return { type: 'error', status: 400, message: 'send events as text JSON messages' };
+    if (typeof data !== 'string')
+      return { type: 'error', status: 400, code: 'bad_request', message: 'send events as text JSON messages' };
     if (data.length > LIMITS.bodyBytes) throw new PayloadTooLarge(`message is larger than ${LIMITS.bodyBytes} bytes`);
     // Parse once: an envelope or a bare array/object is used as parsed; text that is not one JSON
     // value goes to the body parser (NDJSON, or a 400 with the reason).
@@ -98,10 +99,12 @@ async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermi
     const ack = await t.ingest.ingestParsed(items, permit, 'websocket');
     return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };
   } catch (err) {
+    const of = batch !== undefined ? { batch } : {};
+    // A 503 (the store cannot write) is no acknowledgement: the producer keeps the batch and sends it again.
     if (err instanceof HttpError)
-      return { type: 'error', ...(batch !== undefined ? { batch } : {}), status: err.status, message: err.message };
+      return { type: 'error', ...of, status: err.status, code: err.code, message: err.message };
     t.log.error({ err }, 'websocket ingest failed');
-    return { type: 'error', ...(batch !== undefined ? { batch } : {}), status: 500, message: 'internal error' };
+    return { type: 'error', ...of, status: 500, code: 'internal', message: 'internal error' };
   }
 }
 
