@@ -157,7 +157,8 @@ export async function startServer(
     if (exited) throw new Error(`server exited during start-up:\n${output}`);
     try {
       const h = await health();
-      if (h.status === 'ok') break;
+      // Degraded (derived tables catching up on a large history) still serves: only down is not started.
+      if (h.status !== 'down') break;
     } catch {
       // not listening yet
     }
