@@ -7,7 +7,6 @@ import type { PageLoad } from './$types';
  * page has mounted: on a first load that is a round trip less before the figures. The page waits on it.
  */
 export const load: PageLoad = ({ url }) => {
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off query string
   const q = new URLSearchParams(url.searchParams);
   // The language is the page's, not the query's.
   q.delete('lang');
