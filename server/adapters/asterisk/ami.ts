@@ -4,10 +4,9 @@
  * `Interface`. Asterisk 1.4–11 named some events and headers differently (`Join`, `Leave`,
  * `QueueMemberPaused`, `Member`, `Location`); those are read as the current ones.
  */
-import type { AgentState, TandemEvent } from '../../contract/events.ts';
+import type { AgentState } from '../../contract/events.ts';
 import type { Collector } from '../adapter.ts';
-import { idOf } from '../vendor-fields.ts';
-import { amiId, asteriskTimeMs, endedByOf, named } from './common.ts';
+import { amiId, asteriskTimeMs, callFacts, endedByOf, named, requirer } from './common.ts';
 import type { AmiEvent } from './types.ts';
 
 /** Device states as app_queue reports them in `Status` (AST_DEVICE_*). */
@@ -47,87 +46,35 @@ export function mapAmiEvent(out: Collector, record: number, e: AmiEvent, now: nu
   // Without timestampevents=yes the event is as old as its arrival; its id then leaves the time out.
   const at = stamped ?? now;
   const when: (string | number)[] = stamped === undefined ? [] : [e.Timestamp!.trim()];
-  const emit = (x: TandemEvent) => out.emit(record, x);
+  // Agent states need an id time even without Timestamp: their arrival's.
+  const fact = callFacts((x) => out.emit(record, x), amiId, at, when, when.length ? when : [now]);
   const contactId = named(e.Uniqueid);
   const queue = named(e.Queue);
   const agentId = named(e.MemberName) ?? named(e.Interface) ?? named(e.Member) ?? named(e.Location);
-  const need = (what: Record<string, string | undefined>): boolean => {
-    const missing = Object.entries(what)
-      .filter(([, v]) => v === undefined)
-      .map(([k]) => k);
-    if (missing.length) out.issue(record, 'malformed', `${name}: needs ${missing.join(' and ')}`);
-    return missing.length === 0;
-  };
-  const agentState = (state: AgentState, reason?: string) => {
-    const why = idOf(reason);
-    emit({
-      id: amiId('agent', agentId!, state, ...(when.length ? when : [now])),
-      type: 'agent.state',
-      at,
-      agentId: agentId!,
-      state,
-      ...(why ? { reason: why } : {}),
-    });
-  };
+  const need = requirer(out, record, name);
+  const agentState = (state: AgentState, reason?: string) => fact.agentState(agentId!, state, reason);
 
   switch (kind) {
     case 'queuecallerjoin':
     case 'join':
-      if (!need({ Uniqueid: contactId, Queue: queue })) return;
-      emit({ id: amiId(contactId!, 'started'), type: 'contact.started', at, contactId: contactId!, channel: 'voice' });
-      emit({
-        id: amiId(contactId!, 'queue.entered', queue!, ...when),
-        type: 'queue.entered',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-      });
+      if (need({ Uniqueid: contactId, Queue: queue })) fact.entered(contactId!, queue!);
       return;
     case 'queuecallerabandon':
       if (!need({ Uniqueid: contactId, Queue: queue })) return;
-      emit({
-        id: amiId(contactId!, 'queue.left', queue!, ...when),
-        type: 'queue.left',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-        outcome: 'abandoned',
-      });
-      emit({ id: amiId(contactId!, 'ended'), type: 'contact.ended', at, contactId: contactId!, endedBy: 'customer' });
+      fact.left(contactId!, queue!, 'abandoned');
+      fact.ended(contactId!, 'customer');
       return;
     case 'agentconnect':
       if (!need({ Uniqueid: contactId, Queue: queue, MemberName: agentId })) return;
-      emit({
-        id: amiId(contactId!, 'queue.left', queue!, ...when),
-        type: 'queue.left',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-        outcome: 'answered',
-        agentId: agentId!,
-      });
+      fact.answered(contactId!, queue!, agentId!);
       agentState('on_contact');
       return;
     case 'agentcomplete': {
       if (!need({ Uniqueid: contactId, MemberName: agentId })) return;
       const reason = (e.Reason ?? '').trim().toLowerCase();
       // Reason transfer: the caller goes on elsewhere; only this agent's part has ended.
-      if (reason !== 'transfer') {
-        emit({
-          id: amiId(contactId!, 'ended'),
-          type: 'contact.ended',
-          at,
-          contactId: contactId!,
-          endedBy: endedByOf(reason),
-        });
-      }
-      emit({
-        id: amiId(contactId!, 'wrapup', agentId!, ...when),
-        type: 'wrapup.completed',
-        at,
-        contactId: contactId!,
-        agentId: agentId!,
-      });
+      if (reason !== 'transfer') fact.ended(contactId!, endedByOf(reason));
+      fact.wrapup(contactId!, agentId!);
       agentState('available');
       return;
     }

@@ -1,5 +1,6 @@
 /** What the two Asterisk feeds share: their source names, ids, times and the app_queue vocabulary. */
-import type { TandemEvent } from '../../contract/events.ts';
+import type { AgentState, TandemEvent } from '../../contract/events.ts';
+import type { Collector } from '../adapter.ts';
 import { LIMITS } from '../../contract/events.ts';
 import { eventId, idOf } from '../vendor-fields.ts';
 
@@ -36,8 +37,71 @@ export function named(value: string | undefined): string | undefined {
 }
 
 /** Who hung up, from the completing side. */
-export function endedByOf(
-  who: 'caller' | 'agent' | string,
-): Extract<TandemEvent, { type: 'contact.ended' }>['endedBy'] {
+export function endedByOf(who: 'caller' | 'agent' | string): EndedBy {
   return who === 'caller' ? 'customer' : who === 'agent' ? 'agent' : 'system';
+}
+
+type Id = (...parts: (string | number)[]) => string;
+type EndedBy = Extract<TandemEvent, { type: 'contact.ended' }>['endedBy'];
+
+/**
+ * The facts one Asterisk line or event tells, built alike for both feeds: `id` is the feed's id
+ * function, `when` the time in its ids (queue_log's second; AMI's Timestamp, or nothing), `agentWhen`
+ * that of agent states. The caller checks first that the call, queue and agent it passes are named.
+ */
+export function callFacts(
+  emit: (e: TandemEvent) => void,
+  id: Id,
+  at: number,
+  when: readonly (string | number)[],
+  agentWhen = when,
+) {
+  return {
+    entered(contactId: string, queue: string): void {
+      emit({ id: id(contactId, 'started'), type: 'contact.started', at, contactId, channel: 'voice' });
+      emit({ id: id(contactId, 'queue.entered', queue, ...when), type: 'queue.entered', at, contactId, queue });
+    },
+    left(contactId: string, queue: string, outcome: 'abandoned' | 'transferred'): void {
+      emit({ id: id(contactId, 'queue.left', queue, ...when), type: 'queue.left', at, contactId, queue, outcome });
+    },
+    answered(contactId: string, queue: string, agentId: string): void {
+      emit({
+        id: id(contactId, 'queue.left', queue, ...when),
+        type: 'queue.left',
+        at,
+        contactId,
+        queue,
+        outcome: 'answered',
+        agentId,
+      });
+    },
+    ended(contactId: string, endedBy: EndedBy): void {
+      emit({ id: id(contactId, 'ended'), type: 'contact.ended', at, contactId, endedBy });
+    },
+    wrapup(contactId: string, agentId: string): void {
+      emit({ id: id(contactId, 'wrapup', agentId, ...when), type: 'wrapup.completed', at, contactId, agentId });
+    },
+    agentState(agentId: string, state: AgentState, reason?: string): void {
+      const why = idOf(reason);
+      emit({
+        id: id('agent', agentId, state, ...agentWhen),
+        type: 'agent.state',
+        at,
+        agentId,
+        state,
+        ...(why ? { reason: why } : {}),
+      });
+    },
+  };
+}
+
+/** Checks that the fields an event needs are there, and reports the ones missing by name. */
+export function requirer(out: Collector, record: number, label: string) {
+  return (what: Record<string, string | undefined>): boolean => {
+    const missing = Object.entries(what)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    if (missing.length) out.issue(record, 'malformed', `${label}: needs ${missing.join(' and ')}`);
+    return missing.length === 0;
+  };
 }

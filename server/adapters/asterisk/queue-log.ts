@@ -4,10 +4,9 @@
  * Each event's data fields are those of the Asterisk "Queue Logs" page; older releases wrote fewer of
  * them (CONNECT without ringtime, TRANSFER without holdtime), so only the fields used are required.
  */
-import type { AgentState, TandemEvent } from '../../contract/events.ts';
+import type { AgentState } from '../../contract/events.ts';
 import type { Collector } from '../adapter.ts';
-import { idOf } from '../vendor-fields.ts';
-import { asteriskTimeMs, endedByOf, named, qlId } from './common.ts';
+import { asteriskTimeMs, callFacts, endedByOf, named, qlId, requirer } from './common.ts';
 import type { QueueLogLine } from './types.ts';
 
 /** Splits one line into its fields; null when it has fewer than the five fixed ones. */
@@ -44,87 +43,36 @@ export function mapQueueLogLine(out: Collector, record: number, l: QueueLogLine)
     out.issue(record, 'malformed', `${l.event || 'line'}: time is not epoch seconds`);
     return;
   }
-  const sec = Math.floor(at / 1000);
-  const emit = (e: TandemEvent) => out.emit(record, e);
+  const fact = callFacts((e) => out.emit(record, e), qlId, at, [Math.floor(at / 1000)]);
   const contactId = named(l.callid);
   const queue = named(l.queuename);
   const agentId = named(l.agent);
-  const need = (what: Record<string, string | undefined>): boolean => {
-    const missing = Object.entries(what)
-      .filter(([, v]) => v === undefined)
-      .map(([k]) => k);
-    if (missing.length) out.issue(record, 'malformed', `${l.event}: needs ${missing.join(' and ')}`);
-    return missing.length === 0;
-  };
+  const need = requirer(out, record, l.event);
   const agentState = (state: AgentState, reason?: string) => {
-    if (!need({ agent: agentId })) return;
-    const why = idOf(reason);
-    emit({
-      id: qlId('agent', agentId!, state, sec),
-      type: 'agent.state',
-      at,
-      agentId: agentId!,
-      state,
-      ...(why ? { reason: why } : {}),
-    });
+    if (need({ agent: agentId })) fact.agentState(agentId!, state, reason);
   };
 
   switch (l.event) {
     case 'ENTERQUEUE':
-      if (!need({ callid: contactId, queuename: queue })) return;
-      emit({ id: qlId(contactId!, 'started'), type: 'contact.started', at, contactId: contactId!, channel: 'voice' });
-      emit({
-        id: qlId(contactId!, 'queue.entered', queue!, sec),
-        type: 'queue.entered',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-      });
+      if (need({ callid: contactId, queuename: queue })) fact.entered(contactId!, queue!);
       return;
     case 'CONNECT':
       if (!need({ callid: contactId, queuename: queue, agent: agentId })) return;
-      emit({
-        id: qlId(contactId!, 'queue.left', queue!, sec),
-        type: 'queue.left',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-        outcome: 'answered',
-        agentId: agentId!,
-      });
+      fact.answered(contactId!, queue!, agentId!);
       agentState('on_contact');
       return;
     case 'COMPLETECALLER':
     case 'COMPLETEAGENT':
       if (!need({ callid: contactId, agent: agentId })) return;
-      emit({
-        id: qlId(contactId!, 'ended'),
-        type: 'contact.ended',
-        at,
-        contactId: contactId!,
-        endedBy: endedByOf(l.event === 'COMPLETECALLER' ? 'caller' : 'agent'),
-      });
+      fact.ended(contactId!, endedByOf(l.event === 'COMPLETECALLER' ? 'caller' : 'agent'));
       // queue_log has no wrap-up line: the agent is free again when the call ends.
-      emit({
-        id: qlId(contactId!, 'wrapup', agentId!, sec),
-        type: 'wrapup.completed',
-        at,
-        contactId: contactId!,
-        agentId: agentId!,
-      });
+      fact.wrapup(contactId!, agentId!);
       agentState('available');
       return;
     case 'ABANDON':
       if (!need({ callid: contactId, queuename: queue })) return;
-      emit({
-        id: qlId(contactId!, 'queue.left', queue!, sec),
-        type: 'queue.left',
-        at,
-        contactId: contactId!,
-        queue: queue!,
-        outcome: 'abandoned',
-      });
-      emit({ id: qlId(contactId!, 'ended'), type: 'contact.ended', at, contactId: contactId!, endedBy: 'customer' });
+      fact.left(contactId!, queue!, 'abandoned');
+      fact.ended(contactId!, 'customer');
       return;
     case 'PAUSE':
     case 'PAUSEALL':
@@ -143,25 +91,11 @@ export function mapQueueLogLine(out: Collector, record: number, l: QueueLogLine)
       return;
   }
   if (EXITS.has(l.event)) {
-    if (!need({ callid: contactId, queuename: queue })) return;
-    emit({
-      id: qlId(contactId!, 'queue.left', queue!, sec),
-      type: 'queue.left',
-      at,
-      contactId: contactId!,
-      queue: queue!,
-      outcome: 'transferred',
-    });
+    if (need({ callid: contactId, queuename: queue })) fact.left(contactId!, queue!, 'transferred');
   } else if (TRANSFERS.has(l.event)) {
     // The agent passed the caller on: the agent's handling ends here, the call goes on elsewhere.
     if (!need({ callid: contactId, agent: agentId })) return;
-    emit({
-      id: qlId(contactId!, 'wrapup', agentId!, sec),
-      type: 'wrapup.completed',
-      at,
-      contactId: contactId!,
-      agentId: agentId!,
-    });
+    fact.wrapup(contactId!, agentId!);
     agentState('available');
   } else if (IGNORED.has(l.event)) {
     out.ignore();
