@@ -130,6 +130,11 @@ test('shows the KPI API’s figures, keeps the period in the address, drills dow
     `/qa?from=${day}&to=${day}&handler=ai`,
   );
 
+  // An admin prices an agent hour differently: the figures are asked for again and say so.
+  await page.getByLabel('Cost per agent hour').fill('45');
+  await page.getByRole('button', { name: 'Save costs' }).click();
+  await expect(page.getByText('per bot session and $45.00 per agent hour')).toBeVisible();
+
   // A segment's figure opens that segment's contacts of that handler.
   const segments = page.getByRole('region', { name: 'By customer segment' });
   await expect(segments.getByRole('link', { name: 'Open the contacts behind vip · Bot → person' })).toHaveAttribute(

@@ -2,7 +2,7 @@
 import { ESCALATION_REASONS } from '$contract/events.ts';
 import type { Finding, FindingMetric } from '$contract/executive.ts';
 import type { I18n } from '$lib/i18n/i18n.svelte.ts';
-import { CARDS, type CardKey } from './summary-cards.ts';
+import { CARDS, change, type CardFormat, type CardKey, type Change } from './summary-cards.ts';
 
 /** A figure of a metric as its card shows it. */
 export function figure(i18n: I18n, metric: FindingMetric | CardKey, v: number, currency = 'USD'): string {
@@ -20,13 +20,19 @@ export function figure(i18n: I18n, metric: FindingMetric | CardKey, v: number, c
   }
 }
 
-/** A change: points for rates ("+2.1 pts" is the sign and the percent's digits), a share for the rest. */
-function delta(i18n: I18n, metric: FindingMetric, d: number, before: number): string {
-  const format = CARDS.find((c) => c.key === metric)?.format;
-  const sign = d > 0 ? '+' : d < 0 ? '−' : '';
-  if (format === 'percent') return `${sign}${i18n.decimal(Math.abs(d) * 100, 1)} pp`;
-  if (format === 'score') return `${sign}${i18n.decimal(Math.abs(d), 1)}`;
-  return `${sign}${i18n.percent(before === 0 ? 0 : Math.abs(d / before), 1)}`;
+/** How large a change is, as a card and a finding show it: points for rates, a share for counts, times, money. */
+export function changeSize(i18n: I18n, c: Change, format: CardFormat): string {
+  const d = Math.abs(c.delta);
+  if (c.relative) return i18n.percent(d, 1);
+  return format === 'percent' ? `${i18n.decimal(d * 100, 1)} pp` : i18n.decimal(d, 1);
+}
+
+/** A finding's change with its sign ("+2.1 pp", "−10.0%"). */
+function signed(i18n: I18n, metric: FindingMetric, now: number, before: number): string {
+  const card = CARDS.find((c) => c.key === metric)!;
+  const c = change(card, now, before);
+  if (!c) return '';
+  return `${c.delta > 0 ? '+' : c.delta < 0 ? '−' : ''}${changeSize(i18n, c, card.format)}`;
 }
 
 export function findingText(i18n: I18n, f: Finding): string {
@@ -37,7 +43,7 @@ export function findingText(i18n: I18n, f: Finding): string {
         metric: t(`summary.card.${f.metric}`),
         now: figure(i18n, f.metric, f.now),
         before: figure(i18n, f.metric, f.before),
-        delta: delta(i18n, f.metric, f.delta, f.before),
+        delta: signed(i18n, f.metric, f.now, f.before),
       });
     case 'handlerGap':
       return t('summary.finding.handlerGap', {
