@@ -9,7 +9,8 @@ import WebSocket from 'ws';
 
 export type ClientCommand =
   | { type: 'connect'; url: string; count: number; concurrency: number; headers: Record<string, string> }
-  | { type: 'report' }
+  /** `clear`: forget the arrivals reported, so a long run reports each probe once and memory stays flat. */
+  | { type: 'report'; clear?: boolean }
   | { type: 'stop' };
 
 export type ClientStats = {
@@ -141,7 +142,7 @@ function describeDelta(): ClientStats['sampleDelta'] {
   return { bytes: lastDelta.length, fields };
 }
 
-function report(): void {
+function report(clear: boolean): void {
   const ids = new Set<string>();
   for (const c of clients) for (const id of c.seen.keys()) ids.add(id);
   const arrivals: Record<string, (number | null)[]> = {};
@@ -165,6 +166,7 @@ function report(): void {
       sampleDelta: describeDelta(),
     },
   });
+  if (clear) for (const c of clients) c.seen.clear();
 }
 
 function reply(message: ClientReply): void {
@@ -174,7 +176,7 @@ function reply(message: ClientReply): void {
 process.on('message', (message: ClientCommand) => {
   if (message.type === 'connect') connectHeaders = message.headers;
   if (message.type === 'connect') void connectAll(message.url, message.count, message.concurrency);
-  else if (message.type === 'report') report();
+  else if (message.type === 'report') report(message.clear ?? false);
   else if (message.type === 'stop') {
     for (const c of clients) c.ws?.terminate();
     process.disconnect?.();

@@ -12,6 +12,7 @@
  * phase of the hub's 100 ms tick). Reported over all (client, probe) pairs: p50, p99, max.
  *
  *   npx tsx bench/latency.ts [--clients 1000] [--probes 80] [--rate 2000] [--processes 2] [--backfill N] [--quick]
+ *                            [--nodes 3] [--nats nats://127.0.0.1:4222]   (scale-out: nodes on one stream)
  *                            [--cpu-prof DIR]   (write a V8 CPU profile of the server to DIR)
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -37,12 +38,60 @@ import {
   type BenchServer,
   type MachineInfo,
 } from './lib.ts';
+import { benchStream, converged } from './cluster.ts';
 
 export const LATENCY_TARGET_P99_MS = 150;
 const CLIENT_SCRIPT = fileURLToPath(new URL('./latency-client.ts', import.meta.url));
-const SIM_START = Date.UTC(2026, 10, 23, 9, 0); // a weekday morning near the arrival peak
+export const SIM_START = Date.UTC(2026, 10, 23, 9, 0); // a weekday morning near the arrival peak
 /** Probes rotate over a few agents, so a slow commit never lets one probe overwrite the previous one. */
-const PROBE_AGENTS = Array.from({ length: 8 }, (_, i) => `bench-probe-${i}`);
+export const PROBE_AGENTS = Array.from({ length: 8 }, (_, i) => `bench-probe-${i}`);
+
+/** The probe agents on shift, so that each probe is a change of state the wall shows. */
+export function probeAgentsOnShift(tag: string, name: string): unknown[] {
+  return PROBE_AGENTS.map((agentId) => ({
+    id: `${tag}-init-${agentId}`,
+    type: 'agent.state',
+    at: Date.now(),
+    agentId,
+    state: 'available',
+    name,
+    team: 'bench',
+  }));
+}
+
+/**
+ * Probe `i`: a probe agent's change of state whose `reason` is the probe id the client processes look
+ * for (`bprobe-...`, see latency-client.ts). Agents take turns, so a slow commit never lets one probe
+ * overwrite the previous one; each agent alternates between break and available.
+ */
+export function probeEvent(tag: string, i: number, kind = 'probe'): { id: string; event: unknown } {
+  const id = `bprobe-${tag}-${i}`;
+  return {
+    id,
+    event: {
+      id: `${tag}-${kind}-${i}`,
+      type: 'agent.state',
+      at: Date.now(),
+      agentId: PROBE_AGENTS[i % PROBE_AGENTS.length],
+      state: Math.floor(i / PROBE_AGENTS.length) % 2 === 0 ? 'break' : 'available',
+      reason: id,
+    },
+  };
+}
+
+/** A populated wall before measuring: 30 simulated minutes (agents, queues, KPIs) in the last 30 s. */
+export async function prefillWall(
+  server: Pick<BenchServer, 'url' | 'key'>,
+  background: Background,
+  tag: string,
+  name: string,
+): Promise<number> {
+  const now = Date.now();
+  const prefill = background.take(25_000, now - 30_000, now);
+  for (let i = 0; i < prefill.length; i += 5000) await post(server, prefill.slice(i, i + 5000));
+  await post(server, probeAgentsOnShift(tag, name));
+  return prefill.length + PROBE_AGENTS.length;
+}
 
 export type LatencyOptions = {
   clients?: number;
@@ -59,6 +108,13 @@ export type LatencyOptions = {
   backfillEvents?: number;
   /** Extra node arguments for the server, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR]. */
   serverNodeArgs?: string[];
+  /**
+   * Tandem nodes sharing one NATS JetStream stream (scale-out): clients, background batches and probes
+   * are spread over them in turn, so a probe usually reaches most clients through another node.
+   * 1 without `natsUrl` is the embedded server.
+   */
+  nodes?: number;
+  natsUrl?: string;
   log?: (line: string) => void;
 };
 
@@ -67,6 +123,8 @@ export type LatencyResult = {
   config: {
     clients: number;
     clientProcesses: number;
+    nodes: number;
+    nats: boolean;
     probes: number;
     rate: number;
     tickMs: number;
@@ -92,13 +150,13 @@ export type LatencyResult = {
   target: { p99Ms: number; met: boolean };
 };
 
-type ClientProc = {
+export type ClientProc = {
   child: ChildProcess;
   send(command: ClientCommand): void;
   next<T extends ClientReply['type']>(type: T): Promise<Extract<ClientReply, { type: T }>>;
 };
 
-function startClientProcess(): ClientProc {
+export function startClientProcess(): ClientProc {
   // fork() reuses this process's execArgv, so the child loads TypeScript the same way (tsx).
   const child = fork(CLIENT_SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   track(child);
@@ -113,17 +171,34 @@ function startClientProcess(): ClientProc {
     send: (command) => child.send(command),
     next: <T extends ClientReply['type']>(type: T) =>
       new Promise<Extract<ClientReply, { type: T }>>((resolve, reject) => {
+        const exited = () => reject(new Error('client process exited'));
         const timer = setTimeout(() => reject(new Error(`client process: no ${type} within 120 s`)), 120_000);
         waiting.set(type, (reply) => {
           clearTimeout(timer);
+          // A soak asks twice a minute for an hour: each answered question takes its listener along.
+          child.off('exit', exited);
           resolve(reply as Extract<ClientReply, { type: T }>);
         });
-        child.once('exit', () => reject(new Error('client process exited')));
+        child.once('exit', exited);
       }),
   };
 }
 
-function clientCpu(procs: ClientProc[]): number | null {
+/** Asks each client process to close its sockets and exit; kills it after 5 s. */
+export async function stopClientProcesses(procs: readonly ClientProc[]): Promise<void> {
+  for (const p of procs) {
+    if (p.child.connected) p.send({ type: 'stop' });
+  }
+  await Promise.all(
+    procs.map((p) =>
+      p.child.exitCode !== null
+        ? undefined
+        : Promise.race([new Promise((r) => p.child.once('exit', r)), sleep(5000).then(() => p.child.kill('SIGKILL'))]),
+    ),
+  );
+}
+
+export function clientCpu(procs: ClientProc[]): number | null {
   let total = 0;
   for (const p of procs) {
     const s = p.child.pid === undefined ? null : processCpuSeconds(p.child.pid);
@@ -133,7 +208,7 @@ function clientCpu(procs: ClientProc[]): number | null {
   return total;
 }
 
-async function post(server: BenchServer, events: unknown[]): Promise<IngestAck> {
+export async function post(server: Pick<BenchServer, 'url' | 'key'>, events: unknown[]): Promise<IngestAck> {
   const res = await fetch(`${server.url}/api/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
@@ -150,7 +225,7 @@ async function post(server: BenchServer, events: unknown[]): Promise<IngestAck> 
  * Simulator traffic at a chosen events/s: the simulation runs ahead as far as needed, and each
  * batch is re-timed to spread evenly over the wall-clock interval it is posted for.
  */
-class Background {
+export class Background {
   #sim: Simulator;
   #buffer: TandemEvent[] = [];
   #simNow = SIM_START;
@@ -172,7 +247,10 @@ class Background {
 
 export async function runLatency(options: LatencyOptions = {}): Promise<LatencyResult> {
   const clientCount = options.clients ?? 1000;
-  const processes = options.clientProcesses ?? 2;
+  const nodeCount = options.nodes ?? 1;
+  // At least one client process per node, each holding one node's clients.
+  const processes = Math.max(options.clientProcesses ?? 2, nodeCount);
+  const natsUrl = options.natsUrl ?? (nodeCount > 1 ? 'nats://127.0.0.1:4222' : undefined);
   const probes = options.probes ?? 80;
   const rate = options.rate ?? 2000;
   const warmupSec = options.warmupSec ?? 3;
@@ -180,7 +258,10 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
   const tickMs = 100;
   const log = options.log ?? ((line: string) => console.log(line));
 
-  const server = await startServer({}, options.serverNodeArgs);
+  const stream = natsUrl ? await benchStream(natsUrl) : null;
+  const servers: BenchServer[] = [];
+  for (let i = 0; i < nodeCount; i++) servers.push(await startServer(stream?.env ?? {}, options.serverNodeArgs));
+  const server = servers[0]!;
   const procs: ClientProc[] = [];
   let loadTimer: NodeJS.Timeout | null = null;
   try {
@@ -195,40 +276,26 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
       log(`latency: backfilled ${backfillEvents} events of history`);
     }
 
-    // A populated wallboard first: 30 simulated minutes (agents on shift, queues, KPIs) in the last 30 s.
-    const prefillNow = Date.now();
-    const prefill = background.take(25_000, prefillNow - 30_000, prefillNow);
-    for (let i = 0; i < prefill.length; i += 5000) await post(server, prefill.slice(i, i + 5000));
-    await post(
-      server,
-      PROBE_AGENTS.map((agentId) => ({
-        id: `${tag}-init-${agentId}`,
-        type: 'agent.state',
-        at: Date.now(),
-        agentId,
-        state: 'available',
-        name: 'Latency probe',
-        team: 'bench',
-      })),
-    );
-    log(`latency: prefilled ${prefill.length + PROBE_AGENTS.length} events`);
+    const prefilled = await prefillWall(server, background, tag, 'Latency probe');
+    log(`latency: prefilled ${prefilled} events`);
+    await converged(servers);
 
-    const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/live`;
     const perProcess = Array.from(
       { length: processes },
       (_, i) => Math.floor(clientCount / processes) + (i < clientCount % processes ? 1 : 0),
     );
     const connectStats = { open: 0, failed: 0, ms: 0 };
-    for (const count of perProcess) {
+    for (const [i, count] of perProcess.entries()) {
+      const node = servers[i % nodeCount]!;
       const proc = startClientProcess();
       procs.push(proc);
       const connected = proc.next('connected');
       proc.send({
         type: 'connect',
-        url: wsUrl,
+        url: `${node.url.replace(/^http/, 'ws')}/ws/live`,
         count,
         concurrency: 25,
-        headers: { cookie: server.cookie, origin: server.url },
+        headers: { cookie: node.cookie, origin: node.url },
       });
       // One process at a time, so the server is not flooded with initial snapshots.
       const c = await connected;
@@ -236,8 +303,8 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
       connectStats.failed += c.failed;
       connectStats.ms += c.ms;
     }
-    const health0 = await server.health();
-    log(`latency: ${health0.liveClients} of ${clientCount} live clients connected`);
+    const live0 = await liveClients(servers);
+    log(`latency: ${live0} of ${clientCount} live clients connected to ${nodeCount} node(s)`);
 
     // Background load: `rate` events/s in one batch per 100 ms tick.
     const perTick = Math.round((rate * tickMs) / 1000);
@@ -246,12 +313,13 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
     let loadError: unknown = null;
     const loadStart = performance.now();
     let lastTick = Date.now();
+    let tickNo = 0;
     loadTimer = setInterval(() => {
       const now = Date.now();
       const events = background.take(perTick, lastTick - tickMs, now - tickMs);
       lastTick = now;
       const t = performance.now();
-      post(server, events)
+      post(servers[tickNo++ % nodeCount]!, events)
         .then(() => {
           posted += events.length;
           postTimes.push(performance.now() - t);
@@ -260,7 +328,7 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
     }, tickMs);
 
     await sleep(warmupSec * 1000);
-    const cpu0 = server.cpuSeconds();
+    const cpu0 = serversCpu(servers);
     const machine0 = machineBusySeconds();
     const clientCpu0 = clientCpu(procs);
     const probeT0 = new Map<string, number>();
@@ -269,26 +337,18 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
     for (let i = 0; i < probes; i++) {
       if (loadError) throw loadError;
       await sleep(250 + Math.random() * 200);
-      const id = `bprobe-${tag}-${i}`;
-      const event = {
-        id: `${tag}-probe-${i}`,
-        type: 'agent.state',
-        at: Date.now(),
-        agentId: PROBE_AGENTS[i % PROBE_AGENTS.length],
-        state: Math.floor(i / PROBE_AGENTS.length) % 2 === 0 ? 'break' : 'available',
-        reason: id,
-      };
+      const { id, event } = probeEvent(tag, i);
       const t0 = wallNow();
       probeT0.set(id, t0);
       // Not awaited: probes keep their spacing even if a commit is slow.
-      void post(server, [event]).then(
+      void post(servers[i % nodeCount]!, [event]).then(
         () => ackMs.push(wallNow() - t0),
         (err: unknown) => (loadError ??= err),
       );
     }
     await sleep(2000); // let the last probes reach every client
     const windowSec = (performance.now() - windowStart) / 1000;
-    const cpu1 = server.cpuSeconds();
+    const cpu1 = serversCpu(servers);
     const machine1 = machineBusySeconds();
     const clientCpu1 = clientCpu(procs);
     clearInterval(loadTimer);
@@ -303,8 +363,9 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
         return r;
       }),
     );
-    const health = await server.health();
-    const rss = server.rssMiB();
+    const liveAtEnd = await liveClients(servers);
+    const rssEach = servers.map((s) => s.rssMiB());
+    const rss = rssEach.some((r) => r === null) ? null : rssEach.reduce<number>((a, b) => a + b!, 0);
 
     const latencies: number[] = [];
     const firsts: number[] = [];
@@ -334,7 +395,16 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
     const p99 = percentile(latencies, 99);
     return {
       machine: machineInfo(),
-      config: { clients: clientCount, clientProcesses: processes, probes, rate, tickMs, backfillEvents },
+      config: {
+        clients: clientCount,
+        clientProcesses: processes,
+        nodes: nodeCount,
+        nats: !!natsUrl,
+        probes,
+        rate,
+        tickMs,
+        backfillEvents,
+      },
       connect: connectStats,
       load: {
         postedEvents: posted,
@@ -359,7 +429,7 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
       firstClientMs: { p50: round(percentile(firsts, 50)), p99: round(percentile(firsts, 99)) },
       spreadMs: { p50: round(percentile(spreads, 50)), p99: round(percentile(spreads, 99)) },
       clientsConnectedAtEnd: reports.reduce((n, r) => n + r.stats.open, 0),
-      serverLiveClientsAtEnd: health.liveClients,
+      serverLiveClientsAtEnd: liveAtEnd,
       serverCores: cpu0 !== null && cpu1 !== null ? round((cpu1 - cpu0) / windowSec, 2) : null,
       clientCores: clientCpu0 !== null && clientCpu1 !== null ? round((clientCpu1 - clientCpu0) / windowSec, 2) : null,
       machineCores: machine0 !== null && machine1 !== null ? round((machine1 - machine0) / windowSec, 2) : null,
@@ -372,21 +442,20 @@ export async function runLatency(options: LatencyOptions = {}): Promise<LatencyR
     };
   } finally {
     if (loadTimer) clearInterval(loadTimer);
-    for (const p of procs) {
-      if (p.child.connected) p.send({ type: 'stop' });
-    }
-    await Promise.all(
-      procs.map((p) =>
-        p.child.exitCode !== null
-          ? undefined
-          : Promise.race([
-              new Promise((r) => p.child.once('exit', r)),
-              sleep(5000).then(() => p.child.kill('SIGKILL')),
-            ]),
-      ),
-    );
-    await server.stop();
+    await stopClientProcesses(procs);
+    await Promise.all(servers.map((s) => s.stop()));
+    await stream?.remove();
   }
+}
+
+/** Live clients over all nodes, as each counts them. */
+async function liveClients(servers: BenchServer[]): Promise<number> {
+  return (await Promise.all(servers.map((s) => s.health()))).reduce((n, h) => n + h.liveClients, 0);
+}
+
+function serversCpu(servers: BenchServer[]): number | null {
+  const each = servers.map((s) => s.cpuSeconds());
+  return each.some((c) => c === null) ? null : each.reduce<number>((a, b) => a + b!, 0);
 }
 
 export function latencySummary(r: LatencyResult): string {
@@ -420,6 +489,8 @@ if (isMain(import.meta.url)) {
       backfill: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      nodes: { type: 'string' },
+      nats: { type: 'string' },
     },
   });
   const result = await runLatency({
@@ -429,6 +500,8 @@ if (isMain(import.meta.url)) {
     ...(values.rate ? { rate: Number(values.rate) } : {}),
     ...(values.processes ? { clientProcesses: Number(values.processes) } : {}),
     ...(values.backfill ? { backfillEvents: Number(values.backfill) } : {}),
+    ...(values.nodes ? { nodes: Number(values.nodes) } : {}),
+    ...(values.nats ? { natsUrl: values.nats } : {}),
   });
   console.log(`\n${latencySummary(result)}`);
   const { serverCores, clientCores, machineCores, serverRssMiB, load, clientStats } = result;

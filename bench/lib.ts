@@ -111,6 +111,12 @@ export async function startServer(
     TANDEM_DEMO: '0',
     TANDEM_TZ: 'UTC',
     TANDEM_LOG_LEVEL: 'warn',
+    // The benches measure what the server can take; the rate per ingest key is an operator's policy on top.
+    TANDEM_INGEST_RATE: '0',
+    // Every bench client comes from 127.0.0.1 with the one admin session: the per-address and
+    // per-principal websocket limits would refuse all but the first few hundred.
+    TANDEM_WS_MAX_PER_IP: '100000',
+    TANDEM_WS_MAX_PER_PRINCIPAL: '100000',
     ...env,
   };
   // Credentials first, through the CLI, while no server holds the database file.
@@ -201,6 +207,22 @@ export async function startServer(
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One scrape of /metrics as the signed-in admin: each sample line (name with its labels) to its value.
+ * The event-loop delay quantiles are reset by every scrape, so a scrape covers the time since the last.
+ */
+export async function scrapeMetrics(server: Pick<BenchServer, 'url' | 'cookie'>): Promise<Map<string, number>> {
+  const res = await fetch(`${server.url}/metrics`, { headers: { cookie: server.cookie } });
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const out = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
 }
 
 /** user + system CPU seconds of a process, from /proc (Linux); null elsewhere. */

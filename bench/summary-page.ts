@@ -2,7 +2,7 @@
  * The summary page over the history bench/summary.ts built: a real server on that DuckDB file, a
  * signed-in Chromium, and the time from navigating to /summary until the page is no longer busy and
  * its first chart is drawn; median of runs after one warm-up. Needs the built web app (npm run build)
- * and a Chromium (node scripts/ensure-chromium.js). The server's clock is the real one, so "last 90
+ * and a Chromium (node scripts/ensure-test-tools.js). The server's clock is the real one, so "last 90
  * days" ends today, not at the end of the bench's history.
  *
  *   npx tsx bench/summary-page.ts [--db PATH] [--period last90] [--runs 5] [--port 3297] [--settle 900]

@@ -7,12 +7,14 @@ describe('backgroundLoop', () => {
   it('pauses four times a working step, waits idle after nothing or a failure, and stops after the step under way', async () => {
     const log: string[] = [];
     const errors: unknown[] = [];
+    const worked: number[] = [];
     let calls = 0;
     const loop = backgroundLoop({
       firstDelayMs: 0,
       idleMs: 5,
       minPauseMs: 0,
       onError: (err) => errors.push(err),
+      onWorked: (seconds) => worked.push(seconds),
       step: async () => {
         calls++;
         if (calls === 1) {
@@ -35,5 +37,8 @@ describe('backgroundLoop', () => {
     await sleep(30);
     expect(calls).toBe(after);
     expect(log[0]).toBe('worked');
+    // Only the step that did work is timed (for the metrics), about its 30 ms.
+    expect(worked).toHaveLength(1);
+    expect(worked[0]).toBeGreaterThanOrEqual(0.025);
   });
 });

@@ -16,10 +16,12 @@ export type BackgroundLoopOptions = {
   idleMs: number;
   minPauseMs?: number;
   onError: (err: unknown) => void;
+  /** Told how long each step that did work took, in seconds (for the metrics). */
+  onWorked?: (seconds: number) => void;
 };
 
 export function backgroundLoop(options: BackgroundLoopOptions): BackgroundLoop {
-  const { step, idleMs, minPauseMs = 1000, onError } = options;
+  const { step, idleMs, minPauseMs = 1000, onError, onWorked } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -31,7 +33,11 @@ export function backgroundLoop(options: BackgroundLoopOptions): BackgroundLoop {
   const run = () => {
     const started = performance.now();
     running = step().then(
-      (worked) => schedule(worked ? Math.max(minPauseMs, 4 * (performance.now() - started)) : idleMs),
+      (worked) => {
+        const took = performance.now() - started;
+        if (worked) onWorked?.(took / 1000);
+        schedule(worked ? Math.max(minPauseMs, 4 * took) : idleMs);
+      },
       (err: unknown) => {
         if (!stopped) onError(err);
         schedule(idleMs);

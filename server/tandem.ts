@@ -14,8 +14,9 @@ import type { Config } from './config.ts';
 import type { StoredEvent, TandemEvent } from './contract/events.ts';
 import { openDatabase, type Database } from './db/duckdb.ts';
 import { migrate } from './db/migrate.ts';
-import { EventStore } from './ingest/event-store.ts';
+import { EventStore, type EventSink } from './ingest/event-store.ts';
 import { Ingest } from './ingest/ingest.ts';
+import { IngestRateLimit } from './ingest/rate-limit.ts';
 import { LiveEngine } from './live/live-engine.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { MINUTE, startOfDay } from './time.ts';
@@ -27,6 +28,16 @@ import { warmRollups } from './kpi/kpi-rollups.ts';
 import { backgroundLoop } from './background-loop.ts';
 import { compactTranscriptIndex, refreshTranscriptIndex } from './qa/transcript-index.ts';
 import { createTandemMetrics, type TandemMetrics } from './metrics/tandem-metrics.ts';
+import { NatsEventLog } from './cluster/nats-event-log.ts';
+import { StreamFollower } from './cluster/stream-follower.ts';
+import type { StreamHealth } from './health/health-check.ts';
+
+/** This node's part in a scale-out (docs/scaling.md): the shared stream and its reader. */
+export type ClusterNode = {
+  eventLog: NatsEventLog;
+  follower: StreamFollower;
+  health(): StreamHealth;
+};
 
 export type Tandem = {
   config: Config;
@@ -34,6 +45,8 @@ export type Tandem = {
   db: Database;
   store: EventStore;
   ingest: Ingest;
+  /** Events per second per ingest key, shared by every ingest route so a key cannot dodge it by switching. */
+  ingestRate: IngestRateLimit;
   readonly engine: LiveEngine;
   hub: LiveHub;
   /** KPI definitions and targets in force (environment defaults, then the admin's saved ones). */
@@ -66,6 +79,8 @@ export type Tandem = {
   calibrations: Calibrations;
   /** Counters, histograms and gauges served on /metrics. */
   metrics: TandemMetrics;
+  /** Set when this node shares a NATS JetStream event stream with others (TANDEM_NATS_URL). */
+  cluster: ClusterNode | null;
   startedAt: number;
   close(): Promise<void>;
 };
@@ -106,11 +121,37 @@ async function rebuild(db: Database, engine: LiveEngine, now: number): Promise<n
   return count;
 }
 
+/** How long an acknowledgement waits for this node to store what JetStream confirmed. */
+const OWN_WRITE_WAIT_MS = 2000;
+
+/**
+ * Publishes to the shared stream, then waits (briefly) until this node has read the events back into
+ * its database, so that a producer that reads after its acknowledgement, from the node it sent to, sees
+ * its events, as it does embedded. The events are safe once JetStream confirmed them: if this node
+ * cannot store them in time (its disk, say) the acknowledgement goes out anyway.
+ */
+function readOwnWrites({ eventLog, follower }: ClusterNode): EventSink {
+  return {
+    async store(events) {
+      const result = await eventLog.store(events);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        follower.reached(result.lastSeq),
+        new Promise((resolve) => (timer = setTimeout(resolve, OWN_WRITE_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
 export async function createTandem(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Tandem> {
   const now = config.clock ?? Date.now;
   const startedAt = Date.now();
   const metrics = createTandemMetrics();
-  const opened = await openDatabase(config.dbPath);
+  // First, so that a wrong address fails the start before anything is opened.
+  const eventLog = config.nats ? await NatsEventLog.open({ ...config.nats, log }) : null;
+  const opened = await openDatabase(config.dbPath, { memoryLimit: config.dbMemoryLimit });
   const db = config.wrapDatabase ? config.wrapDatabase(opened) : opened;
   await migrate(db);
   const settingsStore = new KpiSettingsStore(db, { ...config.kpi, timeZone: config.timeZone });
@@ -166,6 +207,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       return true;
     },
     onError: (err) => log.error({ err }, 'could not refresh the KPI facts'),
+    onWorked: (seconds) => metrics.backgroundSteps.observe(seconds, { job: 'kpi_facts' }),
   });
   // Recent days are rolled up ahead of any question (kpi-rollups.ts), a few days per step; once all
   // are current, it looks again each minute (a day ended, settings changed).
@@ -175,6 +217,7 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     step: async () =>
       (await warmRollups(db, toKpiSettings(kpiSettings), kpiSettings.defaults.timeZone, Date.now())) > 0,
     onError: (err) => log.error({ err }, 'could not roll up past days'),
+    onWorked: (seconds) => metrics.backgroundSteps.observe(seconds, { job: 'kpi_rollups' }),
   });
   // The transcript index follows the log too, so a search's own refresh finds little left, and merges its
   // unsorted tail into the sorted postings once that grows (transcript-index.ts): the merge holds the
@@ -184,10 +227,34 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     idleMs: 5000,
     step: async () => (await refreshTranscriptIndex(db)) > 0 || (await compactTranscriptIndex(db)),
     onError: (err) => log.error({ err }, 'could not refresh the transcript index'),
+    onWorked: (seconds) => metrics.backgroundSteps.observe(seconds, { job: 'transcript_index' }),
   });
   const replayed = await rebuild(db, engine, now());
   log.info({ replayed, db: config.dbPath }, 'live state rebuilt from the database');
-  const hub = new LiveHub(engine, { now });
+  // Scale-out: events reach this node's database (and, through the store, its live state) only by the
+  // shared stream, read from where the database ends. Started after the rebuild, so nothing is counted
+  // twice; the node catches up before it answers, as the facts do.
+  let cluster: ClusterNode | null = null;
+  if (eventLog) {
+    const follower = new StreamFollower(eventLog, store, db, log);
+    follower.start();
+    await follower.catchUp((s) =>
+      log.info({ position: s.position, streamLast: s.streamLast }, 'catching up with the shared event stream'),
+    );
+    log.info({ stream: eventLog.stream, position: follower.state.position }, 'following the shared event stream');
+    metrics.watchStream({ connected: () => eventLog.connected, follower });
+    cluster = {
+      eventLog,
+      follower,
+      health: () => ({
+        connected: eventLog.connected,
+        lag: follower.lag,
+        missed: follower.state.missed,
+        failing: follower.state.failing,
+      }),
+    };
+  }
+  const hub = new LiveHub(engine, { ...config.liveHub, now });
   hub.start();
   metrics.watch({ hub, db, startedAt });
   const auth = new Auth(db, { sessionLifetimeMs: config.sessionLifetimeMs });
@@ -206,13 +273,18 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     log,
     db,
     store,
-    ingest: new Ingest(store, {
+    // Embedded, accepted events are committed here; in a scale-out, to the shared stream (and come back).
+    ingest: new Ingest(cluster ? readOwnWrites(cluster) : store, {
       redaction: () => redaction.kinds,
       onAck: (via, ack) => {
         if (ack.accepted) metrics.ingestEvents.inc({ via, outcome: 'accepted' }, ack.accepted);
         if (ack.duplicates) metrics.ingestEvents.inc({ via, outcome: 'duplicate' }, ack.duplicates);
         if (ack.rejected.length) metrics.ingestEvents.inc({ via, outcome: 'rejected' }, ack.rejected.length);
       },
+    }),
+    ingestRate: new IngestRateLimit({
+      rate: config.ingestRate,
+      onRefuse: (via, events) => metrics.ingestEvents.inc({ via, outcome: 'rate_limited' }, events),
     }),
     redaction,
     costs,
@@ -245,9 +317,12 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
     scorecards,
     calibrations,
     metrics,
+    cluster,
     startedAt,
     async close() {
       clearInterval(pruner);
+      await cluster?.follower.stop();
+      await eventLog?.close();
       metrics.stop();
       await follower.stop();
       await warmer.stop();

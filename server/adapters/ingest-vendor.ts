@@ -12,7 +12,12 @@ export async function ingestVendorRecords(
   ingest: Pick<Ingest, 'ingestParsed'>,
   adapter: PlatformAdapter,
   parsed: readonly ParsedRecord[],
-  options: { permit?: EventPermit; now?: number } = {},
+  options: {
+    permit?: EventPermit;
+    now?: number;
+    /** Throws to refuse the whole batch once its event count is known (the per-key rate limit). */
+    admit?: (events: number) => void;
+  } = {},
 ): Promise<AdapterAck> {
   const records: VendorRecord[] = [];
   const unreadable: AdapterAck['issues'] = [];
@@ -35,6 +40,7 @@ export async function ingestVendorRecords(
       })),
     };
   }
+  options.admit?.(mapped.events.length);
   const issues = [...unreadable, ...mapped.issues].sort((a, b) => a.record - b.record);
   const ack: AdapterAck = {
     platform: adapter.platform,

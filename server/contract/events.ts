@@ -196,7 +196,11 @@ export type EventOf<T extends EventType> = Extract<TandemEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = tandemEvent.options.map((o) => o.shape.type.value);
 
 /** A validated event with its time resolved to epoch ms (and, once serialised for storage, its JSON). */
-export type StoredEvent = { event: TandemEvent; atMs: number; json?: string };
+/**
+ * An event ready to store. `receivedMs` is set when the event arrived at another node (scale-out), so
+ * that every node stores the same row; otherwise the commit's own time is used.
+ */
+export type StoredEvent = { event: TandemEvent; atMs: number; json?: string; receivedMs?: number };
 
 export type FieldError = { path: string; message: string };
 export type EventCheck = { ok: true; value: StoredEvent } | { ok: false; id?: string; errors: FieldError[] };

@@ -35,6 +35,8 @@ export const KEPT_TABLES = [
   'scorecard_versions',
   'qa_evaluations',
   'qa_calibrations',
+  // Consistent with the events beside it (same transaction), so a restored node resumes the stream there.
+  'stream_positions',
 ] as const;
 
 /**
@@ -65,6 +67,8 @@ export const SKIPPED_TABLES = [
   'qa_contacts_state',
   // The health check's own row (server/health/write-probe.ts), made on first use outside the migrations.
   'health_probe',
+  // The transcript index's sorted copy while a merge builds it (a merge cut short leaves it behind).
+  'transcript_postings_next',
 ] as const;
 
 const FORMAT = 'tandem-backup';

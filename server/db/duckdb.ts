@@ -36,6 +36,13 @@ export type Database = {
    * (a COPY .. TO a file writes no table).
    */
   snapshot<T>(fn: (tx: Pick<WriteTx, 'query'>) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction on a connection of its own, beside the writer, committed at the end: for
+   * building a new table from a consistent snapshot of others (a sorted copy) without holding the
+   * writer, so that commits of events go on meanwhile. It must only create or change tables no other
+   * transaction changes, or DuckDB fails one of the two with a conflict.
+   */
+  aside<T>(fn: (tx: Pick<WriteTx, 'query'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -94,9 +101,18 @@ function appendAll(appender: DuckDBAppender, types: readonly ColumnKind[], rows:
  */
 const INVALIDATED = /^FATAL Error|database has been invalidated|must be restarted prior to being used/i;
 
-export async function openDatabase(path: string): Promise<Database> {
+export type OpenOptions = {
+  /**
+   * DuckDB's buffer memory, e.g. '4GB'. DuckDB's own default is 80 % of the machine: its cache of the
+   * file then grows with the file for days on a long-running server, so Tandem passes a bound.
+   */
+  memoryLimit?: string;
+};
+
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let instance = await DuckDBInstance.create(path);
+  const settings = options.memoryLimit ? { memory_limit: options.memoryLimit } : undefined;
+  let instance = await DuckDBInstance.create(path, settings);
   let reader = await instance.connect();
   let writer = await instance.connect();
   let chain: Promise<unknown> = Promise.resolve();
@@ -121,7 +137,7 @@ export async function openDatabase(path: string): Promise<Database> {
     } catch {
       // already unusable
     }
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, settings);
     reader = await instance.connect();
     writer = await instance.connect();
     invalidated = false;
@@ -238,6 +254,26 @@ export async function openDatabase(path: string): Promise<Database> {
         } finally {
           await conn.run('ROLLBACK').catch(() => undefined);
         }
+      } finally {
+        conn.closeSync();
+      }
+    },
+    async aside(fn) {
+      if (closed) throw new Error('database is closed');
+      await ready();
+      const conn = await instance.connect();
+      try {
+        return await guarded(async () => {
+          await conn.run('BEGIN TRANSACTION');
+          try {
+            const result = await fn({ query: (sql, params) => read(conn, sql, params) });
+            await conn.run('COMMIT');
+            return result;
+          } catch (err) {
+            await conn.run('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        });
       } finally {
         conn.closeSync();
       }

@@ -15,7 +15,17 @@ import { probeWrites, PROBE_TIMEOUT_MS } from './write-probe.ts';
  */
 export const LAG_THRESHOLDS = { kpiFacts: 50_000, transcriptIndex: 200_000 } as const;
 
-export type Degraded = { part: 'database' | 'kpiFacts' | 'transcriptIndex'; reason: string; critical: boolean };
+export type Degraded = {
+  part: 'database' | 'kpiFacts' | 'transcriptIndex' | 'eventStream';
+  reason: string;
+  critical: boolean;
+};
+
+/** Events behind the shared stream before a node counts as degraded (scale-out): a few seconds of ingest. */
+export const STREAM_LAG_THRESHOLD = 10_000;
+
+/** The shared event stream as this node sees it (scale-out only). */
+export type StreamHealth = { connected: boolean; lag: number; missed: number; failing: string | null };
 
 export type Health = {
   status: 'ok' | 'degraded' | 'down';
@@ -25,8 +35,13 @@ export type Health = {
   writes: 'ok' | 'busy' | 'failed' | 'unknown';
 };
 
-export async function checkHealth(db: Database, log: { error(o: object, m: string): void }): Promise<Health> {
+export async function checkHealth(
+  db: Database,
+  log: { error(o: object, m: string): void },
+  stream: StreamHealth | null = null,
+): Promise<Health> {
   const degraded: Degraded[] = [];
+  if (stream) degraded.push(...streamDegraded(stream));
   let lag: FollowerLag | null = null;
   try {
     lag = await followerLag(db);
@@ -65,4 +80,38 @@ export async function checkHealth(db: Database, log: { error(o: object, m: strin
   }
   const status = degraded.some((d) => d.critical) ? 'down' : degraded.length ? 'degraded' : 'ok';
   return { status, degraded, lag, writes };
+}
+
+/**
+ * Without NATS this node can take no event (ingest publishes first): critical. Lagging or failing to
+ * store what it reads leaves its figures behind the other nodes': degraded. Missed events (the stream
+ * dropped them before this node read them) stay until the node is restored: degraded, named.
+ */
+function streamDegraded(s: StreamHealth): Degraded[] {
+  const out: Degraded[] = [];
+  if (!s.connected) {
+    out.push({ part: 'eventStream', reason: 'not connected to NATS: events cannot be acknowledged', critical: true });
+  }
+  if (s.failing) {
+    out.push({
+      part: 'eventStream',
+      reason: 'storing events read from the stream is failing (see the log)',
+      critical: false,
+    });
+  }
+  if (s.lag > STREAM_LAG_THRESHOLD) {
+    out.push({
+      part: 'eventStream',
+      reason: `this node is ${s.lag} events behind the shared stream (threshold ${STREAM_LAG_THRESHOLD})`,
+      critical: false,
+    });
+  }
+  if (s.missed > 0) {
+    out.push({
+      part: 'eventStream',
+      reason: `${s.missed} events left the stream before this node read them: restore it from another node's backup`,
+      critical: false,
+    });
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import { authenticate, BASIC_KEY_PATHS } from './middleware/authenticate.ts';
 import { requestTelemetry } from './middleware/request-telemetry.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { ConnectionLimits } from '../live/connection-limits.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { backupRoutes } from './routes/backup.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -42,6 +43,11 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   const ws = options.upgradeWebSocket ?? null;
   const origins = t.config.publicUrl ? [new URL(t.config.publicUrl).origin] : [];
   const app = new Hono<AppEnv>();
+  // One count for both websockets: a client address's sockets are its sockets, whichever path they use.
+  const limits = new ConnectionLimits({
+    maxPerIp: t.config.wsMaxPerIp,
+    maxPerPrincipal: t.config.wsMaxPerPrincipal,
+  });
 
   app.use('*', requestTelemetry(t.metrics.httpRequests, t.log));
   app.use('*', authenticate({ auth: t.auth, trustProxy: t.config.trustProxy }));
@@ -53,9 +59,9 @@ export function createApp(t: Tandem, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', adminRoutes(t));
   app.route('/', backupRoutes(t));
   app.route('/', boardRoutes(t));
-  app.route('/', eventRoutes(t, ws, origins));
+  app.route('/', eventRoutes(t, ws, origins, limits));
   app.route('/', ingestAdapterRoutes(t));
-  app.route('/', liveRoutes(t, ws, origins));
+  app.route('/', liveRoutes(t, ws, origins, limits));
   app.route('/', kpiRoutes(t));
   app.route('/', staffingRoutes(t));
   app.route('/', settingsRoutes(t));

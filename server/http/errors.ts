@@ -44,8 +44,16 @@ export class TooManyRequests extends HttpError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    code = 'too_many_requests',
   ) {
-    super(429, 'too_many_requests', message);
+    super(429, code, message);
+  }
+}
+
+/** A websocket handshake past a connection limit: the details name the limit's setting and its value. */
+export class TooManyConnections extends HttpError {
+  constructor(message: string, setting: string, limit: number) {
+    super(429, 'too_many_connections', message, [{ path: setting, message: `at most ${limit} open websockets` }]);
   }
 }
 

@@ -64,6 +64,39 @@ describe('EventStore', () => {
     ]);
   });
 
+  it('stores an extra field named like a column but not a string, leaving the column empty', async () => {
+    // Found by the ingest fuzz: `agentId: false` on a survey (not a field of that type, so the contract
+    // lets it through) failed the whole group commit, every producer in it got 503, and so on every resend.
+    const store = new EventStore(db);
+    const odd = {
+      event: { id: 'odd', type: 'survey.completed', at: 9, contactId: 'k', agentId: false, queue: { q: 1 } },
+      atMs: 9,
+    } as unknown as StoredEvent;
+    const other = {
+      event: { id: 'odd2', type: 'agent.state', at: 9, agentId: 'a', state: 'break', contactId: 7 },
+      atMs: 9,
+    } as unknown as StoredEvent;
+    const [a, b] = await Promise.all([store.store([odd]), store.store([ev('fine')])]);
+    expect(a.inserted).toHaveLength(1);
+    expect(b.inserted).toHaveLength(1);
+    expect((await store.store([other])).inserted).toHaveLength(1);
+    const rows = await db.query<{
+      id: string;
+      agent_id: string | null;
+      queue: string | null;
+      contact_id: string | null;
+    }>("SELECT id, agent_id, queue, contact_id FROM events WHERE id LIKE 'odd%' ORDER BY id");
+    expect(rows).toEqual([
+      { id: 'odd', agent_id: null, queue: null, contact_id: 'k' },
+      { id: 'odd2', agent_id: 'a', queue: null, contact_id: null },
+    ]);
+    expect(
+      JSON.parse((await db.query<{ body: string }>("SELECT body FROM events WHERE id = 'odd'"))[0]!.body),
+    ).toMatchObject({
+      agentId: false,
+    });
+  });
+
   it('rolls back appended rows when the transaction fails', async () => {
     await expect(
       db.write(async (tx) => {

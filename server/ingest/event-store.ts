@@ -7,9 +7,15 @@
  * acknowledgement means "on disk".
  */
 import type { StoredEvent } from '../contract/events.ts';
-import type { AppendRow, ColumnKind, Database } from '../db/duckdb.ts';
+import type { AppendRow, ColumnKind, Database, WriteTx } from '../db/duckdb.ts';
 
 export type StoreResult = { inserted: StoredEvent[]; duplicates: number };
+
+/** Where a batch read from the shared event stream ends (scale-out): saved in the batch's own commit. */
+export type StreamPosition = { stream: string; seq: number };
+
+/** What ingest hands accepted events to: this store, or the shared stream when the node is one of several. */
+export type EventSink = { store(events: StoredEvent[]): Promise<StoreResult> };
 
 /** id, type, at_ms, received_ms, contact_id, agent_id, queue, body, then the fields KPI queries read as columns. */
 export const COLUMNS: ColumnKind[] = [
@@ -22,7 +28,12 @@ export const COLUMNS: ColumnKind[] = [
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-type Pending = { events: StoredEvent[]; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
+type Pending = {
+  events: StoredEvent[];
+  position?: StreamPosition;
+  resolve: (r: StoreResult) => void;
+  reject: (e: unknown) => void;
+};
 
 export type EventStoreOptions = {
   /** How long the first batch waits for company before a flush, ms. */
@@ -33,16 +44,17 @@ export type EventStoreOptions = {
   onFlushed?: (flush: { rows: number; seconds: number; ok: boolean; error?: unknown }) => void;
 };
 
-export function rowOf({ event, atMs, json }: StoredEvent, receivedMs: number): AppendRow {
+export function rowOf({ event, atMs, json, receivedMs: received }: StoredEvent, receivedMs: number): AppendRow {
   const e = event as Record<string, unknown>;
   return [
     event.id,
     event.type,
     atMs,
-    receivedMs,
-    (e.contactId as string | undefined) ?? null,
-    (e.agentId as string | undefined) ?? null,
-    (e.queue as string | undefined) ?? null,
+    received ?? receivedMs,
+    // Not every type has these fields in the contract; on the others they are free extra fields, of any type.
+    text(e.contactId),
+    text(e.agentId),
+    text(e.queue),
     json ?? JSON.stringify(event),
     // See data/migrations/004_event_columns.sql.
     text(e.outcome),
@@ -81,11 +93,14 @@ export class EventStore {
     });
   }
 
-  /** Stores a batch; resolves after commit with the events that were new (in input order). */
-  store(events: StoredEvent[]): Promise<StoreResult> {
-    if (events.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
+  /**
+   * Stores a batch; resolves after commit with the events that were new (in input order). `position`
+   * (a batch read from the shared stream) is saved in the same commit.
+   */
+  store(events: StoredEvent[], position?: StreamPosition): Promise<StoreResult> {
+    if (events.length === 0 && !position) return Promise.resolve({ inserted: [], duplicates: 0 });
     return new Promise((resolve, reject) => {
-      this.#pending.push({ events, resolve, reject });
+      this.#pending.push({ events, ...(position ? { position } : {}), resolve, reject });
       this.#schedule();
     });
   }
@@ -110,7 +125,10 @@ export class EventStore {
     // Within one flush the first occurrence of an id wins; later ones are duplicates.
     const seen = new Set<string>();
     const rows: AppendRow[] = [];
+    // Batches are flushed in the order they came, so the last position of a stream is its furthest.
+    const positions = new Map<string, number>();
     for (const p of batch) {
+      if (p.position) positions.set(p.position.stream, p.position.seq);
       for (const se of p.events) {
         if (seen.has(se.event.id)) continue;
         seen.add(se.event.id);
@@ -121,7 +139,7 @@ export class EventStore {
     const flushed = (ok: boolean, error?: unknown) =>
       this.#onFlushed?.({ rows: rows.length, seconds: (performance.now() - started) / 1000, ok, error });
     try {
-      const insertedIds = await this.#insert(rows);
+      const insertedIds = await this.#insert(rows, [...positions]);
       flushed(true);
       const committed: StoredEvent[] = [];
       for (const p of batch) {
@@ -144,9 +162,20 @@ export class EventStore {
    * primary key fails the whole transaction, which rolls back, and the batch goes through the staging
    * table with ON CONFLICT DO NOTHING instead. Returns the ids that were new.
    */
-  async #insert(rows: AppendRow[]): Promise<Set<string>> {
+  async #insert(rows: AppendRow[], positions: [string, number][]): Promise<Set<string>> {
+    const savePositions = async (tx: WriteTx) => {
+      for (const [stream, seq] of positions) {
+        await tx.query(
+          'INSERT INTO stream_positions VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq',
+          [stream, seq],
+        );
+      }
+    };
     try {
-      await this.#db.write((tx) => tx.append('events', COLUMNS, rows));
+      await this.#db.write(async (tx) => {
+        if (rows.length) await tx.append('events', COLUMNS, rows);
+        await savePositions(tx);
+      });
       return new Set(rows.map((r) => r[0] as string));
     } catch (err) {
       if (!/constraint|duplicate key/i.test(String((err as Error).message))) throw err;
@@ -157,6 +186,7 @@ export class EventStore {
         'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING id',
       );
       await tx.query('DELETE FROM events_incoming');
+      await savePositions(tx);
       return new Set(ids.map((r) => r.id));
     });
   }

@@ -5,9 +5,10 @@
 import { checkEvent, LIMITS, type FieldError, type StoredEvent, type TandemEvent } from '../contract/events.ts';
 import type { IngestAck } from '../contract/ingest.ts';
 import { StorageUnavailable } from '../http/errors.ts';
-import type { EventStore } from './event-store.ts';
+import type { EventSink } from './event-store.ts';
 import type { ParsedItem } from './parse-body.ts';
 import { storageReason } from './storage-reason.ts';
+import { loneSurrogatePath, mayHoldLoneSurrogate } from './lone-surrogates.ts';
 import { REDACTION_KINDS, type RedactionKind } from '../contract/qa.ts';
 import { redact } from '../qa/redact.ts';
 
@@ -27,7 +28,7 @@ export type IngestOptions = {
 };
 
 export class Ingest {
-  #store: EventStore;
+  #store: EventSink;
   #now: () => number;
   #redaction: () => readonly RedactionKind[];
   #onAck: IngestOptions['onAck'];
@@ -35,7 +36,7 @@ export class Ingest {
    * @param options.redaction the kinds of personal data taken out of transcript text before it is
    *   stored (every kind by default); asked per batch, so a change of rules applies to the next one.
    */
-  constructor(store: EventStore, options: IngestOptions = {}) {
+  constructor(store: EventSink, options: IngestOptions = {}) {
     this.#store = store;
     this.#onAck = options.onAck;
     this.#now = options.now ?? Date.now;
@@ -74,6 +75,12 @@ export class Ingest {
       // Before anything is serialised: the original text exists only in this request's memory.
       const event = redactEvent(check.value.event, kinds);
       const json = serialise(event);
+      const illFormed = json !== null && mayHoldLoneSurrogate(json) ? loneSurrogatePath(event) : null;
+      if (illFormed !== null) {
+        const message = 'must be valid Unicode (no lone surrogates)';
+        rejected.push({ index, id: check.value.event.id, errors: [{ path: illFormed, message }] });
+        return;
+      }
       // UTF-8 needs at most 3 bytes per UTF-16 unit, so short events skip the byte count.
       const tooBig =
         json !== null && json.length * 3 > LIMITS.eventBytes && Buffer.byteLength(json) > LIMITS.eventBytes;
@@ -89,7 +96,8 @@ export class Ingest {
       const result = await this.#store.store(valid);
       ack = { accepted: result.inserted.length, duplicates: result.duplicates, rejected };
     } catch (err) {
-      // Nothing of the batch was committed (the transaction rolled back): the producer sends it again.
+      // Nothing of the batch was acknowledged (the transaction rolled back, or the shared log did not
+      // confirm all of it): the producer sends it again, and what did get through is a duplicate then.
       throw new StorageUnavailable(storageReason(err));
     }
     this.#onAck?.(via, ack);

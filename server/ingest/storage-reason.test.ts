@@ -17,6 +17,10 @@ describe('storageReason', () => {
       ],
       ['database is closed', 'the server is shutting down'],
       ['IO Error: Could not fsync file "/srv/t.duckdb": Input/output error', 'the disk reported an I/O error'],
+      [
+        'event log unavailable: TimeoutError: timeout; Permission denied',
+        'the shared event log (NATS JetStream) did not confirm the events',
+      ],
       ['something else entirely at /srv/t.duckdb', 'the database refused the write (the server log has the details)'],
     ];
     for (const [message, reason] of cases) expect(storageReason(new Error(message)), message).toBe(reason);

@@ -3,6 +3,8 @@
  * of this server, so it goes to the log only; the producer learns the kind of failure.
  */
 const REASONS: readonly (readonly [RegExp, string])[] = [
+  // First: NATS's own words (a timeout, a permission) must not be read as the disk's.
+  [/^event log unavailable/i, 'the shared event log (NATS JetStream) did not confirm the events'],
   [/no space left|disk (is )?full|ENOSPC|file too large|EFBIG|quota/i, 'the disk is full'],
   [/read-only|EROFS|permission denied|EACCES|EPERM/i, 'the database file is read-only'],
   // DuckDB stops taking anything after a fatal error (a failed write of its log, for one) until restarted.

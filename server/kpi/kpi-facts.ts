@@ -255,7 +255,11 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
   }
 
   if (span.alo !== null) {
-    const from = span.alo - LOOKBACK_MS;
+    // Rewritten from the earliest new state on, not a day before it: a state's facts depend only on the
+    // next state (its end), which is never earlier, so nothing before it changes but the end of the state
+    // it follows (below). Under steady traffic every step touches every agent, and rewriting each one's
+    // last day of states made every step, and the commits waiting behind it, slower for a whole day.
+    const from = span.alo;
     // States before the earliest new one keep what they count, except the one it ends, and that one
     // only from there on; the open state counts up to whenever a query asks.
     changed.onward = span.alo;
@@ -263,12 +267,13 @@ async function refreshNew(tx: WriteTx): Promise<Changed> {
     await tx.query(`DELETE FROM kpi_agent_states WHERE at_ms >= ?${agents}`, [from]);
     await tx.query(AGENT_STATES(agents), [from]);
     // The state before the rewritten ones ends where they begin (it may have been the open one),
-    // if it began within a day of them: occupancy never reads states from further back.
+    // if it began within two days of them: occupancy never reads states from further back.
     await tx.query(
       `UPDATE kpi_agent_states s SET next_ms = f.first_ms
        FROM (SELECT agent_id, min(at_ms) AS first_ms FROM kpi_agent_states WHERE at_ms >= ?${agents} GROUP BY agent_id) f
        WHERE s.agent_id = f.agent_id AND s.at_ms < ? AND s.at_ms >= ? AND (s.next_ms IS NULL OR s.next_ms > f.first_ms)`,
-      [from, from, from - LOOKBACK_MS],
+      // As far back as before: the open state may have begun two days before the new one.
+      [from, from, from - 2 * LOOKBACK_MS],
     );
   }
   return { ...changed, contacts: span.contacts, agents: span.agents };

@@ -75,6 +75,16 @@ export class LiveHub {
     return n;
   }
 
+  /**
+   * Bytes written to live sockets that the kernel has not taken yet: the server memory slow clients
+   * hold. Bounded by about the soft limit plus one message per client, however slow they are.
+   */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const ch of this.#channels.values()) for (const c of ch.clients) n += c.socket.bufferedAmount;
+    return n;
+  }
+
   get stats(): Readonly<LiveHubStats> {
     return this.#stats;
   }

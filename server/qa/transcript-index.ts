@@ -81,26 +81,41 @@ async function numberTerms(tx: WriteTx, terms: Set<string>): Promise<Map<string,
 const MIN_TAIL_ROWS = 250_000;
 const TAIL_SHARE = 0.05;
 
-/** Merges the tail of the postings into the sorted table when it has grown; true if it did. */
+/**
+ * Merges the tail of the postings into the sorted table when it has grown; true if it did. The sorted
+ * copy is built beside the writer (`db.aside`), from a snapshot that holds the tail up to its newest
+ * segment then: on a large index that takes seconds, and commits of events go on meanwhile (a merge that
+ * held the writer made the acknowledgements' p99 grow with the index). Only the swap holds the writer:
+ * the new table replaces the old, and the merged part of the tail (segments are event rowids, appended
+ * in order) leaves it. Nothing else writes the sorted table, so the copy is still whole at the swap.
+ */
 export async function compactTranscriptIndex(db: Database, options: { force?: boolean } = {}): Promise<boolean> {
-  return db.write(async (tx) => {
-    const [size] = await tx.query<{ sorted: number; tail: number }>(
-      `SELECT (SELECT count(*) FROM transcript_postings) AS sorted,
-       (SELECT count(*) FROM transcript_postings_tail) AS tail`,
-    );
-    const { sorted, tail } = size!;
-    if (tail === 0 || (!options.force && (tail < MIN_TAIL_ROWS || tail < sorted * TAIL_SHARE))) return false;
-    // A new table written in order, swapped in: appending sorted rows to the old one would leave runs
-    // whose min/max overlap, and searches would read every run.
+  const [size] = await db.query<{ sorted: number; tail: number }>(
+    `SELECT (SELECT count(*) FROM transcript_postings) AS sorted,
+     (SELECT count(*) FROM transcript_postings_tail) AS tail`,
+  );
+  const { sorted, tail } = size!;
+  if (tail === 0 || (!options.force && (tail < MIN_TAIL_ROWS || tail < sorted * TAIL_SHARE))) return false;
+  // A new table written in order, swapped in: appending sorted rows to the old one would leave runs
+  // whose min/max overlap, and searches would read every run.
+  const upTo = await db.aside(async (tx) => {
+    const [top] = await tx.query<{ doc: number | null }>('SELECT max(doc) AS doc FROM transcript_postings_tail');
+    const doc = top?.doc ?? -1;
     await tx.query(
-      `CREATE TABLE transcript_postings_next AS
-       SELECT * FROM ${POSTINGS} ORDER BY term_id, doc, pos`,
+      `CREATE OR REPLACE TABLE transcript_postings_next AS
+       SELECT * FROM (SELECT * FROM transcript_postings
+                      UNION ALL SELECT * FROM transcript_postings_tail WHERE doc <= ?)
+       ORDER BY term_id, doc, pos`,
+      [doc],
     );
+    return doc;
+  });
+  await db.write(async (tx) => {
     await tx.query('DROP TABLE transcript_postings');
     await tx.query('ALTER TABLE transcript_postings_next RENAME TO transcript_postings');
-    await tx.query('DELETE FROM transcript_postings_tail');
-    return true;
+    await tx.query('DELETE FROM transcript_postings_tail WHERE doc <= ?', [upTo]);
   });
+  return true;
 }
 
 export type SearchFilters = {

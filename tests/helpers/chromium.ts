@@ -1,5 +1,5 @@
 /**
- * How Tandem's browser tests and scripts launch Chromium: Debian's build (scripts/ensure-chromium.js
+ * How Tandem's browser tests and scripts launch Chromium: Debian's build (scripts/ensure-test-tools.js
  * installs it), because Playwright's own download is not available. Running as root needs --no-sandbox;
  * the rest keeps Chromium from calling out to the network at start-up.
  */

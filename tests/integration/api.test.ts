@@ -226,6 +226,21 @@ describe('HTTP API', () => {
     ]);
   });
 
+  it('rejects lone surrogates in extra fields and transcript text, naming the field, so KPIs stay readable', async () => {
+    // Found by the ingest fuzz: such an event was stored, DuckDB's JSON reader refused its body, and every
+    // KPI refresh after it failed (GET /api/kpis answered 500 until the row was removed by hand).
+    const body = `[{"id":"ls1","type":"contact.started","at":${T},"contactId":"ls","channel":"app","crm":{"note":"half \\ud83d"}},{"id":"ls2","type":"transcript.segment","at":${T},"contactId":"ls","speaker":"customer","text":"\\udfff"},{"id":"ls3","type":"contact.started","at":${T},"contactId":"ls3","channel":"app","crm":{"note":"whole \\ud83d\\ude00"}}]`;
+    const res = await post(body);
+    expect(res.status).toBe(202);
+    const ack = await res.json();
+    expect(ack.accepted).toBe(1);
+    expect(ack.rejected).toEqual([
+      { index: 0, id: 'ls1', errors: [{ path: 'crm.note', message: 'must be valid Unicode (no lone surrogates)' }] },
+      { index: 1, id: 'ls2', errors: [{ path: 'text', message: 'must be valid Unicode (no lone surrogates)' }] },
+    ]);
+    expect((await get('/api/kpis')).status).toBe(200);
+  });
+
   it('serves interval tables by dimension and names a bad parameter', async () => {
     const res = await get(`/api/kpis/intervals?from=${T - 3_600_000}&to=${T + 3_600_000}&interval=15m&by=queue`);
     expect(res.status).toBe(200);

@@ -7,15 +7,14 @@
  * The kill moments come from a seeded generator; CRASH_SEED=<n> replays a failing run.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { openDatabase } from '../../server/db/duckdb.ts';
 import { refreshFacts, resetFacts } from '../../server/kpi/kpi-facts.ts';
 import { tempDbPath } from '../helpers/server.ts';
+import { BIN, serveChild, type ChildServer } from '../helpers/child-server.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
 const ROUNDS = 8;
 const HTTP_PRODUCERS = 3;
 const WS_PRODUCERS = 2;
@@ -42,34 +41,6 @@ function batchOf(prefix: string, at: number): Event[] {
     return i % 2 === 0
       ? { id: `${prefix}-${i}`, type: 'contact.started', at: at + i, contactId, channel: 'chat' }
       : { id: `${prefix}-${i}`, type: 'queue.entered', at: at + i + 1, contactId, queue: 'crash' };
-  });
-}
-
-type Server = { child: ChildProcess; url: string; exited: Promise<number | null> };
-
-function serve(dbPath: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      TANDEM_DB: dbPath,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TANDEM_DEMO: '0',
-      TANDEM_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /Tandem is running: (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url, exited });
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before serving:\n${out}\n${err}`)));
   });
 }
 
@@ -162,7 +133,7 @@ describe('crash safety', () => {
       let kills = 0;
       let resent = 0;
       let inFlight = 0;
-      let current: Server | null = null;
+      let current: ChildServer | null = null;
       try {
         const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'key', 'add', 'crash', '--json'], {
           env: { ...process.env, TANDEM_DB: db.path, TANDEM_LOG_LEVEL: 'silent' },
@@ -170,7 +141,7 @@ describe('crash safety', () => {
         const key = (JSON.parse(stdout) as { secret: string }).secret;
 
         for (let round = 0; round <= ROUNDS; round++) {
-          const server = await serve(db.path);
+          const server = await serveChild(db.path);
           current = server;
           // What was in flight at the last kill goes again: each event is stored at most once more.
           const again = ledger.unanswered.splice(0);

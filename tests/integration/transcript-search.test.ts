@@ -1,6 +1,11 @@
 /** Transcript search over the API: English and Chinese, phrases, speakers, ranking, snippets, catch-up. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactTranscriptIndex, searchTranscripts, type SearchResult } from '../../server/qa/transcript-index.ts';
+import {
+  compactTranscriptIndex,
+  refreshTranscriptIndex,
+  searchTranscripts,
+  type SearchResult,
+} from '../../server/qa/transcript-index.ts';
 import { parseQuery, tokenize } from '../../server/qa/tokenize.ts';
 import { postEvents, startTestServer, tempDbPath, type TestServer } from '../helpers/server.ts';
 
@@ -141,6 +146,29 @@ describe('transcript search', () => {
     expect((await postEvents(server, [event(late)])).status).toBe(202);
     posted = [...SEGMENTS, late];
     for (const q of queries) expect(ids(await search({ q })), q).toEqual(reference(q));
+  });
+
+  it('keeps a segment indexed while a merge is being built: commits go on beside it, and nothing is lost', async () => {
+    const db = server.tandem.db;
+    const during: Seg = { id: 's9', contactId: 'c4', speaker: 'customer', text: 'refund during the merge', minute: 9 };
+    const beside: typeof db = {
+      ...db,
+      // Between building the sorted copy and its commit: a producer's event is committed and indexed.
+      aside: (fn) =>
+        db.aside(async (tx) => {
+          const built = await fn(tx);
+          expect((await postEvents(server, [event(during)])).status).toBe(202);
+          await refreshTranscriptIndex(db);
+          return built;
+        }),
+    };
+    expect(await compactTranscriptIndex(beside, { force: true })).toBe(true);
+    posted = [...posted, during];
+    // Only the segment that came during the merge is left in the tail; every query still finds all.
+    const [tail] = await db.query<{ docs: number }>('SELECT count(DISTINCT doc) AS docs FROM transcript_postings_tail');
+    expect(tail!.docs).toBe(1);
+    for (const q of ['refund', 'charged', '"charged twice"', 'merge'])
+      expect(ids(await search({ q })), q).toEqual(reference(q));
   });
 
   it('answers nothing for an empty query and names a bad parameter', async () => {

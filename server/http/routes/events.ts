@@ -14,6 +14,8 @@ import type { AppEnv } from '../env.ts';
 import { HttpError, PayloadTooLarge } from '../errors.ts';
 import { allow } from '../middleware/allow.ts';
 import { websocketOrigin } from '../middleware/websocket-origin.ts';
+import { wsConnectionLimits } from '../middleware/ws-connection-limits.ts';
+import type { ConnectionLimits } from '../../live/connection-limits.ts';
 
 /** Batches one websocket producer may have waiting for their commit before we stop reading its socket. */
 const MAX_IN_FLIGHT = 4;
@@ -23,12 +25,15 @@ export function eventRoutes(
   t: Tandem,
   upgradeWebSocket: UpgradeWebSocket | null,
   origins: readonly string[] = [],
+  limits: ConnectionLimits | null = null,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/api/events', allow('events:write'), async (c) => {
+    const key = c.get('principal') as KeyPrincipal;
     const items = parseEventsBody(await c.req.text(), c.req.header('content-type'));
-    const ack = await t.ingest.ingestParsed(items, keyPermit(c.get('principal') as KeyPrincipal), 'http');
+    t.ingestRate.admit(key, items.length, 'http');
+    const ack = await t.ingest.ingestParsed(items, keyPermit(key), 'http');
     return c.json(ack, 202);
   });
 
@@ -37,6 +42,9 @@ export function eventRoutes(
       '/ws/ingest',
       allow('events:write'),
       websocketOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }),
+      ...(limits
+        ? [wsConnectionLimits({ limits, onRefused: (reason) => t.metrics.wsRefused.inc({ socket: 'ingest', reason }) })]
+        : []),
       upgradeWebSocket((c) => {
         const key: KeyPrincipal = c.get('principal');
         const permit = keyPermit(key);
@@ -63,7 +71,7 @@ export function eventRoutes(
               paused = true;
             }
             chain = chain.then(async () => {
-              const reply = await handleIngestMessage(t, event.data, permit);
+              const reply = await handleIngestMessage(t, event.data, key, permit);
               if (ws.readyState === 1) ws.send(JSON.stringify(reply));
               inFlight--;
               if (paused && inFlight < MAX_IN_FLIGHT / 2 && raw) {
@@ -79,7 +87,12 @@ export function eventRoutes(
   return app;
 }
 
-async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermit): Promise<IngestReply> {
+async function handleIngestMessage(
+  t: Tandem,
+  data: unknown,
+  key: KeyPrincipal,
+  permit?: EventPermit,
+): Promise<IngestReply> {
   let batch: string | undefined;
   try {
     if (typeof data !== 'string')
@@ -96,6 +109,8 @@ async function handleIngestMessage(t: Tandem, data: unknown, permit?: EventPermi
     } else {
       items = parsed === undefined ? parseEventsBody(data) : itemsOf(parsed);
     }
+    // Refused as a whole, like over HTTP: the producer keeps the batch and sends it again after a pause.
+    t.ingestRate.admit(key, items.length, 'websocket');
     const ack = await t.ingest.ingestParsed(items, permit, 'websocket');
     return { type: 'ack', ...(batch !== undefined ? { batch } : {}), ...ack };
   } catch (err) {

@@ -53,8 +53,10 @@ export function ingestAdapterRoutes(t: Tandem): Hono<AppEnv> {
     if (parsed.length > LIMITS.batchEvents) {
       throw new PayloadTooLarge(`batch has ${parsed.length} records; at most ${LIMITS.batchEvents} per request`);
     }
+    const key = c.get('principal') as KeyPrincipal;
     const ack = await ingestVendorRecords(t.ingest, adapter, parsed, {
-      permit: keyPermit(c.get('principal') as KeyPrincipal),
+      permit: keyPermit(key),
+      admit: (events) => t.ingestRate.admit(key, events, adapter.platform),
     });
     if (ack.unknown + ack.malformed > 0) {
       // Counts only: a reason may quote the record, and records may hold what customers said.

@@ -12,6 +12,8 @@ import type { AppEnv } from '../env.ts';
 import { allow } from '../middleware/allow.ts';
 import { queryOf } from '../validate.ts';
 import { websocketOrigin } from '../middleware/websocket-origin.ts';
+import { wsConnectionLimits } from '../middleware/ws-connection-limits.ts';
+import type { ConnectionLimits } from '../../live/connection-limits.ts';
 
 type RawSocket = { bufferedAmount: number; send(data: Buffer, options: { binary: boolean }): void };
 
@@ -35,6 +37,7 @@ export function liveRoutes(
   t: Tandem,
   upgradeWebSocket: UpgradeWebSocket | null,
   origins: readonly string[] = [],
+  limits: ConnectionLimits | null = null,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/api/live', allow('live:read'), (c) => c.json(t.hub.current(scopeFor(c))));
@@ -44,6 +47,9 @@ export function liveRoutes(
       '/ws/live',
       allow('live:read'),
       websocketOrigin({ allowedOrigins: origins, trustProxy: t.config.trustProxy }),
+      ...(limits
+        ? [wsConnectionLimits({ limits, onRefused: (reason) => t.metrics.wsRefused.inc({ socket: 'live', reason }) })]
+        : []),
       upgradeWebSocket((c) => {
         const principal: Principal = c.get('principal');
         const scope = scopeFor(c);

@@ -13,7 +13,7 @@ export function metaRoutes(t: Tandem): Hono<AppEnv> {
   // Anyone (a load balancer) may ask whether we are up and what is degraded, in words that hold no
   // secret (no paths, no error text: those go to the log); only admins see the details.
   app.get('/api/health', allow('public'), async (c) => {
-    const health = await checkHealth(t.db, t.log);
+    const health = await checkHealth(t.db, t.log, t.cluster?.health() ?? null);
     const code = health.status === 'down' ? 503 : 200;
     const degraded = health.degraded.map(({ part, reason }) => ({ part, reason }));
     if (!can(c.get('principal'), 'admin')) return c.json({ status: health.status, version: VERSION, degraded }, code);
@@ -45,8 +45,15 @@ export function metaRoutes(t: Tandem): Hono<AppEnv> {
         },
         lag: health.lag ? { kpiFacts: health.lag.kpiFacts, transcriptIndex: health.lag.transcriptIndex } : null,
         liveClients: t.hub.clientCount,
-        // Tandem takes events over HTTP and websockets only; no message bus to report on.
-        nats: 'not used',
+        // Embedded: no message bus to report on. Scale-out: the shared stream as this node reads it.
+        nats: t.cluster
+          ? {
+              stream: t.cluster.eventLog.stream,
+              position: t.cluster.follower.state.position,
+              invalid: t.cluster.follower.state.invalid,
+              ...t.cluster.health(),
+            }
+          : 'not used',
       },
       code,
     );
