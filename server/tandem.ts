@@ -184,8 +184,13 @@ export async function createTandem(config: Config, log: Logger = pino({ level: c
       log.error({ err: error, rows }, 'a group commit failed; its producers got 503 and will resend');
     },
   });
+  const loading = performance.now();
   const recovered = await store.recover();
   if (recovered > 0) log.warn({ recovered }, 'recovered events from an interrupted commit');
+  log.info(
+    { ids: store.storedIds, seconds: Math.round(performance.now() - loading) / 1000 },
+    'stored event ids loaded for the duplicate check',
+  );
   // The KPI facts catch up with the log before the server answers (a rebuild after an upgrade can take
   // minutes on a large history), then follow it so that queries find little left to do. A refresh
   // holds the writer, so the pause after one is four times as long as it took (background-loop.ts):

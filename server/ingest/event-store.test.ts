@@ -26,8 +26,7 @@ describe('EventStore', () => {
     expect(b.duplicates).toBe(2);
     const again = await store.store([ev('1')]);
     expect(again).toEqual({ inserted: [], duplicates: 1 });
-    // A later batch mixing a stored id with new ones: the fast path fails on the key, rolls back,
-    // and the fallback stores exactly the new ones.
+    // A later batch mixing a stored id with new ones stores exactly the new ones.
     const mixed = await store.store([ev('5'), ev('1'), ev('6')]);
     expect(mixed.inserted.map((e) => e.event.id)).toEqual(['5', '6']);
     expect(mixed.duplicates).toBe(1);
@@ -54,7 +53,7 @@ describe('EventStore', () => {
         atMs: 7,
       }) as StoredEvent;
     await store.store([left('col-1')]);
-    await store.store([left('col-1'), left('col-2')]); // a stored id: goes through the staging table
+    await store.store([left('col-1'), left('col-2')]); // a stored id: looked up, the other appended
     const rows = await db.query<{ id: string; outcome: string; channel: string | null }>(
       "SELECT id, outcome, channel FROM events WHERE id LIKE 'col-%' ORDER BY id",
     );
@@ -95,6 +94,48 @@ describe('EventStore', () => {
     ).toMatchObject({
       agentId: false,
     });
+  });
+
+  it('finds stored ids after a restart, also one sent again with another time', async () => {
+    await new EventStore(db).store([ev('r1', 1000), ev('r2', 2000), ev('r3', 3000)]);
+    const store = new EventStore(db);
+    await store.recover();
+    const again = await store.store([ev('r1', 1000), ev('r4', 4000)]);
+    expect(again.inserted.map((e) => e.event.id)).toEqual(['r4']);
+    expect(again.duplicates).toBe(1);
+    // Not among the events of its (new) time: found in the whole table.
+    const retimed = await store.store([ev('r2', 9_000_000), ev('r5', 9_000_001)]);
+    expect(retimed.inserted.map((e) => e.event.id)).toEqual(['r5']);
+    expect(retimed.duplicates).toBe(1);
+    const rows = await db.query<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT id) AS d FROM events');
+    expect(rows[0]).toEqual({ n: 5, d: 5 });
+  });
+
+  it('after a commit reported failed, checks the next batch against what the table holds', async () => {
+    // A commit can fail after its write (a disk failing as DuckDB finishes it): what it wrote must still
+    // count as stored, so the fingerprints are loaded again rather than trusted.
+    let failNext = false;
+    const flaky: Database = {
+      ...db,
+      write: async (fn) => {
+        const result = await db.write(fn);
+        if (failNext) {
+          failNext = false;
+          throw new Error('IO Error: the commit could not be confirmed');
+        }
+        return result;
+      },
+    };
+    const committed: string[] = [];
+    const store = new EventStore(flaky, { onCommitted: (es) => committed.push(...es.map((e) => e.event.id)) });
+    await store.store([ev('f1')]);
+    failNext = true;
+    await expect(store.store([ev('f2')])).rejects.toThrow('could not be confirmed');
+    const resend = await store.store([ev('f2'), ev('f3')]);
+    expect(resend.inserted.map((e) => e.event.id)).toEqual(['f3']);
+    expect(resend.duplicates).toBe(1);
+    // The live state still hears of f2, once: it was stored, though its producer was refused.
+    expect(committed).toEqual(['f1', 'f2', 'f3']);
   });
 
   it('rolls back appended rows when the transaction fails', async () => {

@@ -1,13 +1,14 @@
 /**
  * Durable, idempotent event storage with group commit.
- * Concurrent callers' batches are queued and flushed together in one transaction: the appender
- * writes straight into `events`; only when an id is already stored (the primary key fails the
- * transaction, which rolls back) does the batch go through `events_incoming` and
- * INSERT .. ON CONFLICT DO NOTHING. A caller's promise resolves only after the COMMIT, so an
- * acknowledgement means "on disk".
+ * Concurrent callers' batches are queued and flushed together in one transaction, appended straight into
+ * `events`. An id is stored once: the ids of a flush are first checked against fingerprints of every
+ * stored id, kept in memory (id-fingerprints.ts), and only those that may be stored are looked up in the
+ * table (resends, in practice). A caller's promise resolves only after the COMMIT, so an acknowledgement
+ * means "on disk".
  */
 import type { StoredEvent } from '../contract/events.ts';
 import type { AppendRow, ColumnKind, Database, WriteTx } from '../db/duckdb.ts';
+import { fingerprint, fingerprintSql, IdFingerprints } from './id-fingerprints.ts';
 
 export type StoreResult = { inserted: StoredEvent[]; duplicates: number };
 
@@ -25,6 +26,9 @@ export const COLUMNS: ColumnKind[] = [
   'bigint',
   ...Array<ColumnKind>(10).fill('varchar'),
 ];
+
+/** Events of failed flushes kept to look up (below, #uncertain); past this a long outage keeps no more. */
+const MAX_UNCERTAIN = 100_000;
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -74,6 +78,14 @@ export class EventStore {
   #delay: number;
   #onCommitted?: (events: StoredEvent[]) => void;
   #onFlushed: EventStoreOptions['onFlushed'];
+  /** Null until loaded, and again after a failed flush: the next flush loads them from what was committed. */
+  #ids: IdFingerprints | null = null;
+  /**
+   * Events of failed flushes: a commit can fail after its write (the checkpoint that follows it, on a full
+   * disk), so some may be stored though their producers were refused. The next flush that commits looks
+   * them up and hands those it finds to `onCommitted`, so the live state has every stored event once.
+   */
+  #uncertain: { event: StoredEvent; row: AppendRow }[] = [];
 
   constructor(db: Database, options: EventStoreOptions = {}) {
     this.#db = db;
@@ -82,15 +94,36 @@ export class EventStore {
     this.#onFlushed = options.onFlushed;
   }
 
-  /** Re-inserts rows left in the incoming table by a crash mid-flush (none were acknowledged). */
+  /**
+   * Re-inserts rows left in the incoming table by an interrupted commit of an earlier version (none were
+   * acknowledged), then loads the stored ids' fingerprints, so that the first flush does not wait for them.
+   */
   async recover(): Promise<number> {
-    return this.#db.write(async (tx) => {
-      const rows = await tx.query<{ n: number }>(
-        'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING 1 AS n',
-      );
-      await tx.query('DELETE FROM events_incoming');
-      return rows.length;
-    });
+    const [left] = await this.#db.query<{ n: number }>('SELECT count(*) AS n FROM events_incoming');
+    let recovered = 0;
+    if (left!.n > 0) {
+      recovered = await this.#db.write(async (tx) => {
+        const rows = await tx.query<{ n: number }>(
+          `INSERT INTO events SELECT * FROM events_incoming WHERE id NOT IN (SELECT id FROM events)
+           QUALIFY row_number() OVER (PARTITION BY id ORDER BY rowid) = 1 ORDER BY rowid RETURNING 1 AS n`,
+        );
+        await tx.query('DELETE FROM events_incoming');
+        return rows.length;
+      });
+    }
+    this.#ids = await this.#loadIds();
+    return recovered;
+  }
+
+  /** How many ids the duplicate check knows (0 before `recover`). */
+  get storedIds(): number {
+    return this.#ids?.size ?? 0;
+  }
+
+  #loadIds(): Promise<IdFingerprints> {
+    return this.#db
+      .readDoubles(`SELECT ${fingerprintSql('id')} AS f FROM events ORDER BY f`)
+      .then((sorted) => new IdFingerprints(sorted));
   }
 
   /**
@@ -125,6 +158,7 @@ export class EventStore {
     // Within one flush the first occurrence of an id wins; later ones are duplicates.
     const seen = new Set<string>();
     const rows: AppendRow[] = [];
+    const flushedEvents: StoredEvent[] = [];
     // Batches are flushed in the order they came, so the last position of a stream is its furthest.
     const positions = new Map<string, number>();
     for (const p of batch) {
@@ -133,15 +167,19 @@ export class EventStore {
         if (seen.has(se.event.id)) continue;
         seen.add(se.event.id);
         rows.push(rowOf(se, now));
+        flushedEvents.push(se);
       }
     }
     const started = performance.now();
     const flushed = (ok: boolean, error?: unknown) =>
       this.#onFlushed?.({ rows: rows.length, seconds: (performance.now() - started) / 1000, ok, error });
     try {
-      const insertedIds = await this.#insert(rows, [...positions]);
+      const uncertain = this.#uncertain;
+      const { insertedIds, landed } = await this.#insert(rows, [...positions], uncertain);
+      // Flushes never overlap, so nothing joined the list meanwhile.
+      this.#uncertain = [];
       flushed(true);
-      const committed: StoredEvent[] = [];
+      const committed: StoredEvent[] = [...landed];
       for (const p of batch) {
         const inserted: StoredEvent[] = [];
         for (const se of p.events) {
@@ -153,42 +191,55 @@ export class EventStore {
       this.#onCommitted?.(committed);
     } catch (err) {
       flushed(false, err);
+      if (this.#uncertain.length < MAX_UNCERTAIN) {
+        flushedEvents.forEach((event, i) => this.#uncertain.push({ event, row: rows[i]! }));
+      }
       for (const p of batch) p.reject(err);
     }
   }
 
   /**
-   * Appends straight into `events` (the fast path: no staging copy); if an id is already stored the
-   * primary key fails the whole transaction, which rolls back, and the batch goes through the staging
-   * table with ON CONFLICT DO NOTHING instead. Returns the ids that were new.
+   * Appends the rows whose ids are not stored yet; returns their ids. Only ids whose fingerprint is known
+   * are looked up, first among events of the same times (a resend is the same event: the look-up reads
+   * only the row groups of those times), the rest in the whole table (an id sent again with another time).
    */
-  async #insert(rows: AppendRow[], positions: [string, number][]): Promise<Set<string>> {
-    const savePositions = async (tx: WriteTx) => {
-      for (const [stream, seq] of positions) {
-        await tx.query(
-          'INSERT INTO stream_positions VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq',
-          [stream, seq],
-        );
-      }
-    };
+  async #insert(
+    rows: AppendRow[],
+    positions: [string, number][],
+    uncertain: readonly { event: StoredEvent; row: AppendRow }[],
+  ): Promise<{ insertedIds: Set<string>; landed: StoredEvent[] }> {
+    const ids = (this.#ids ??= await this.#loadIds());
+    const prints = rows.map((r) => fingerprint(r[0] as string));
+    const maybe = rows.filter((_, i) => ids.has(prints[i]!));
     try {
-      await this.#db.write(async (tx) => {
-        if (rows.length) await tx.append('events', COLUMNS, rows);
-        await savePositions(tx);
+      let landed: StoredEvent[] = [];
+      const fresh = await this.#db.write(async (tx) => {
+        if (uncertain.length > 0) {
+          const stored = await storedAmong(
+            tx,
+            uncertain.map((u) => u.row),
+          );
+          landed = uncertain.filter((u) => stored.has(u.event.event.id)).map((u) => u.event);
+        }
+        const stored = maybe.length > 0 ? await storedAmong(tx, maybe) : new Set<string>();
+        const fresh = stored.size > 0 ? rows.filter((r) => !stored.has(r[0] as string)) : rows;
+        if (fresh.length) await tx.append('events', COLUMNS, fresh);
+        for (const [stream, seq] of positions) {
+          await tx.query(
+            'INSERT INTO stream_positions VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq',
+            [stream, seq],
+          );
+        }
+        return fresh;
       });
-      return new Set(rows.map((r) => r[0] as string));
+      ids.add(fresh === rows ? prints : fresh.map((r) => fingerprint(r[0] as string)));
+      return { insertedIds: new Set(fresh.map((r) => r[0] as string)), landed };
     } catch (err) {
-      if (!/constraint|duplicate key/i.test(String((err as Error).message))) throw err;
+      // Whether anything was committed is not known for sure (a commit can fail after its write):
+      // the fingerprints are loaded again from the table before the next flush.
+      this.#ids = null;
+      throw err;
     }
-    return this.#db.write(async (tx) => {
-      await tx.append('events_incoming', COLUMNS, rows);
-      const ids = await tx.query<{ id: string }>(
-        'INSERT INTO events SELECT * FROM events_incoming ON CONFLICT DO NOTHING RETURNING id',
-      );
-      await tx.query('DELETE FROM events_incoming');
-      await savePositions(tx);
-      return new Set(ids.map((r) => r.id));
-    });
   }
 
   /**
@@ -216,4 +267,29 @@ export class EventStore {
       else await new Promise((r) => setTimeout(r, this.#delay + 1));
     }
   }
+}
+
+/** Which of these rows' ids are already in `events`. */
+async function storedAmong(tx: WriteTx, rows: readonly AppendRow[]): Promise<Set<string>> {
+  const idList = (rs: readonly AppendRow[]) => rs.map(() => '?').join(', ');
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    lo = Math.min(lo, r[2] as number);
+    hi = Math.max(hi, r[2] as number);
+  }
+  const found = await tx.query<{ id: string }>(
+    `SELECT id FROM events WHERE at_ms BETWEEN ? AND ? AND id IN (${idList(rows)})`,
+    [lo, hi, ...rows.map((r) => r[0] as string)],
+  );
+  const stored = new Set(found.map((r) => r.id));
+  const rest = rows.filter((r) => !stored.has(r[0] as string));
+  if (rest.length > 0) {
+    const more = await tx.query<{ id: string }>(
+      `SELECT id FROM events WHERE id IN (${idList(rest)})`,
+      rest.map((r) => r[0] as string),
+    );
+    for (const r of more) stored.add(r.id);
+  }
+  return stored;
 }
