@@ -6,7 +6,12 @@
  * rest of the transaction (its COMMIT, where an automatic checkpoint lands). Every `--report` simulated
  * minutes it prints the statements that took longest in all, with their mean and longest time.
  *
+ * `--checkpoint-every N` also runs an explicit CHECKPOINT every N simulated seconds and times it (with
+ * `--checkpoint-threshold 1GB` no automatic one interferes); `--skip facts,index,merge` leaves those steps
+ * out, to see what each adds to a checkpoint.
+ *
  *   npm run bench:steps -- [--minutes 14] [--rate 2000] [--report 2] [--checkpoint-threshold 16MB]
+ *                          [--checkpoint-every 10] [--skip facts,index,merge]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,8 +64,11 @@ export async function runBackgroundSteps(o: {
   rate: number;
   reportMinutes: number;
   checkpointThreshold?: string;
+  checkpointEverySec?: number;
+  skip?: readonly ('facts' | 'index' | 'merge')[];
   log?: (line: string) => void;
 }): Promise<void> {
+  const skip = new Set(o.skip ?? []);
   const log = o.log ?? console.log;
   const dir = mkdtempSync(join(tmpdir(), 'tandem-steps-'));
   const real = await openDatabase(join(dir, 'steps.duckdb'));
@@ -69,17 +77,14 @@ export async function runBackgroundSteps(o: {
     if (o.checkpointThreshold) await real.query(`SET checkpoint_threshold = '${o.checkpointThreshold}'`);
     let timings = new Map<string, Timing>();
     let job = 'ingest';
-    const db = timedDatabase(
-      real,
-      (label, ms) => {
-        const t = timings.get(label) ?? { n: 0, ms: 0, max: 0 };
-        t.n++;
-        t.ms += ms;
-        t.max = Math.max(t.max, ms);
-        timings.set(label, t);
-      },
-      () => job,
-    );
+    const note = (label: string, ms: number) => {
+      const t = timings.get(label) ?? { n: 0, ms: 0, max: 0 };
+      t.n++;
+      t.ms += ms;
+      t.max = Math.max(t.max, ms);
+      timings.set(label, t);
+    };
+    const db = timedDatabase(real, note, () => job);
     const store = new EventStore(db);
     await store.recover();
     const source = new Background('steps');
@@ -93,10 +98,17 @@ export async function runBackgroundSteps(o: {
         await store.store(events.map((event) => ({ event, atMs: event.at as number }) as StoredEvent));
       }
       job = 'KPI facts';
-      await refreshFacts(db);
+      if (!skip.has('facts')) await refreshFacts(db);
       job = 'transcript index';
-      await refreshTranscriptIndex(db);
-      await compactTranscriptIndex(db);
+      if (!skip.has('index')) await refreshTranscriptIndex(db);
+      if (!skip.has('merge')) await compactTranscriptIndex(db);
+      if (o.checkpointEverySec && second % o.checkpointEverySec === 0) {
+        const t0 = performance.now();
+        // In the writer's turn, as an automatic one would be.
+        await real.write(() => Promise.resolve());
+        await real.query('CHECKPOINT');
+        note('explicit CHECKPOINT', performance.now() - t0);
+      }
       if (second % (o.reportMinutes * 60) === 0) {
         const [size] = await real.query<{ events: number; contacts: number }>(
           'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM kpi_contacts) AS contacts',
@@ -125,13 +137,19 @@ if (isMain(import.meta.url)) {
       rate: { type: 'string', default: '2000' },
       report: { type: 'string', default: '2' },
       'checkpoint-threshold': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      skip: { type: 'string', default: '' },
     },
   });
+  const skip = values.skip.split(',').filter(Boolean);
+  for (const s of skip) if (!['facts', 'index', 'merge'].includes(s)) throw new Error(`--skip: unknown step "${s}"`);
   console.log(JSON.stringify(machineInfo()));
   await runBackgroundSteps({
     minutes: Number(values.minutes),
     rate: Number(values.rate),
     reportMinutes: Number(values.report),
     ...(values['checkpoint-threshold'] ? { checkpointThreshold: values['checkpoint-threshold'] } : {}),
+    ...(values['checkpoint-every'] ? { checkpointEverySec: Number(values['checkpoint-every']) } : {}),
+    skip: skip as ('facts' | 'index' | 'merge')[],
   });
 }
