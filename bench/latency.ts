@@ -156,6 +156,17 @@ export type ClientProc = {
   next<T extends ClientReply['type']>(type: T): Promise<Extract<ClientReply, { type: T }>>;
 };
 
+/** Sockets per client process: well under `ulimit -n` (20,000 here) with room for the rest. */
+export const MAX_CLIENTS_PER_PROCESS = 5000;
+
+/** How many client processes carry `clients` wallboards: `requested` if given (and within the limit), else as few as can. */
+export function clientProcessesFor(clients: number, requested?: number): number {
+  const processes = requested ?? Math.max(1, Math.ceil(clients / MAX_CLIENTS_PER_PROCESS));
+  if (clients / processes > MAX_CLIENTS_PER_PROCESS)
+    throw new Error(`--processes: at most ${MAX_CLIENTS_PER_PROCESS} clients each`);
+  return processes;
+}
+
 export function startClientProcess(): ClientProc {
   // fork() reuses this process's execArgv, so the child loads TypeScript the same way (tsx).
   const child = fork(CLIENT_SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  clientProcessesFor,
   post,
   probeAgentsOnShift,
   probeEvent,
@@ -49,7 +50,6 @@ import {
 } from './lib.ts';
 
 const INGEST_SCRIPT = fileURLToPath(new URL('./soak-ingest.ts', import.meta.url));
-const MAX_PER_PROCESS = 5000;
 /** A marker is counted once it is this old: every client has had time to receive it. */
 const MARKER_SETTLE_MS = 5000;
 
@@ -205,7 +205,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const rate = options.rate ?? 2000;
   const clientCount = options.clients ?? 1000;
   const sampleSec = options.sampleSec ?? 30;
-  const processes = options.clientProcesses ?? Math.max(1, Math.ceil(clientCount / MAX_PER_PROCESS));
+  const processes = clientProcessesFor(clientCount, options.clientProcesses);
   const log = options.log ?? ((line: string) => console.log(line));
   const date = new Date().toISOString();
 

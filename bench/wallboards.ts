@@ -15,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import {
   Background,
+  clientProcessesFor,
   post,
   prefillWall,
   probeEvent,
@@ -35,9 +36,6 @@ import {
   wallNow,
   type MachineInfo,
 } from './lib.ts';
-
-/** Sockets per client process: well under `ulimit -n` (20,000 here) with room for the rest. */
-export const MAX_PER_PROCESS = 5000;
 
 export type WallboardsOptions = {
   clients?: number;
@@ -76,9 +74,7 @@ const ms = (seconds: number | undefined) => round((seconds ?? NaN) * 1000, 1);
 
 export async function runWallboards(options: WallboardsOptions = {}): Promise<WallboardsResult> {
   const clientCount = options.clients ?? 10_000;
-  const processes = options.clientProcesses ?? Math.max(1, Math.ceil(clientCount / MAX_PER_PROCESS));
-  if (clientCount / processes > MAX_PER_PROCESS)
-    throw new Error(`--processes: at most ${MAX_PER_PROCESS} clients each`);
+  const processes = clientProcessesFor(clientCount, options.clientProcesses);
   const rate = options.rate ?? 200;
   const probes = options.probes ?? 40;
   const log = options.log ?? ((line: string) => console.log(line));
