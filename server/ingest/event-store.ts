@@ -210,18 +210,14 @@ export class EventStore {
   ): Promise<{ insertedIds: Set<string>; landed: StoredEvent[] }> {
     const ids = (this.#ids ??= await this.#loadIds());
     const prints = rows.map((r) => fingerprint(r[0] as string));
+    // The fingerprints were loaded again after the flush that failed, so its events that were stored
+    // have known fingerprints like any other: one look-up settles them and this flush's resends.
+    const landedMaybe = uncertain.filter((u) => ids.has(fingerprint(u.event.event.id)));
     const maybe = rows.filter((_, i) => ids.has(prints[i]!));
     try {
-      let landed: StoredEvent[] = [];
-      const fresh = await this.#db.write(async (tx) => {
-        if (uncertain.length > 0) {
-          const stored = await storedAmong(
-            tx,
-            uncertain.map((u) => u.row),
-          );
-          landed = uncertain.filter((u) => stored.has(u.event.event.id)).map((u) => u.event);
-        }
-        const stored = maybe.length > 0 ? await storedAmong(tx, maybe) : new Set<string>();
+      const { stored, fresh } = await this.#db.write(async (tx) => {
+        const lookUp = [...landedMaybe.map((u) => u.row), ...maybe];
+        const stored = lookUp.length > 0 ? await storedAmong(tx, lookUp) : new Set<string>();
         const fresh = stored.size > 0 ? rows.filter((r) => !stored.has(r[0] as string)) : rows;
         if (fresh.length) await tx.append('events', COLUMNS, fresh);
         for (const [stream, seq] of positions) {
@@ -230,10 +226,13 @@ export class EventStore {
             [stream, seq],
           );
         }
-        return fresh;
+        return { stored, fresh };
       });
-      ids.add(fresh === rows ? prints : fresh.map((r) => fingerprint(r[0] as string)));
-      return { insertedIds: new Set(fresh.map((r) => r[0] as string)), landed };
+      ids.add(fresh === rows ? prints : prints.filter((_, i) => !stored.has(rows[i]![0] as string)));
+      return {
+        insertedIds: new Set(fresh.map((r) => r[0] as string)),
+        landed: landedMaybe.filter((u) => stored.has(u.event.event.id)).map((u) => u.event),
+      };
     } catch (err) {
       // Whether anything was committed is not known for sure (a commit can fail after its write):
       // the fingerprints are loaded again from the table before the next flush.
